@@ -1,0 +1,144 @@
+"""Turn checked quiz files (one per language) into a frozen Quiz, rendering Markdown once.
+
+Core module: standard library, course.markdown and this package's core. Only called on files
+without problems; a crash inside the Markdown library still becomes a problem, not a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from course.content.catalog import lesson_path, page_path
+from course.content.types import Module
+from course.markdown import internal_links, render_markdown
+from course.problems import N_
+from course.quizzes.parser import QuestionDraft
+from course.quizzes.types import Case, Option, Question, Quiz, QuizSettings
+
+if TYPE_CHECKING:
+    from course.quizzes.loader import QuizFile
+
+SINGLE_PARAGRAPH = re.compile(r"^<p>(?P<inner>.*)</p>$", re.DOTALL)
+
+
+def check_links(quiz_file: QuizFile, module_id: str | None, modules: dict[str, Module]) -> None:
+    """`lesson:` links must point at a lesson that exists (feedback often sends learners back)."""
+    for line, target in internal_links(quiz_file.variant.source.text):
+        if not target.startswith("lesson:"):
+            continue
+        full = _qualify(target, module_id)
+        mod, _, lesson = full[len("lesson:") :].partition("/")
+        if mod not in modules or modules[mod].lesson(lesson) is None:
+            message = N_("the link '{target}' points to a lesson that does not exist")
+            quiz_file.add(line, message, target=target)
+
+
+def _qualify(target: str, module_id: str | None) -> str:
+    if target.startswith("lesson:") and "/" not in target and module_id:
+        return f"lesson:{module_id}/{target[len('lesson:') :]}"
+    return target
+
+
+class _Renderer:
+    def __init__(self, module_id: str | None) -> None:
+        self.module_id = module_id
+
+    def resolve(self, target: str) -> str | None:
+        full = _qualify(target, self.module_id)
+        if full.startswith("lesson:"):
+            mod, _, lesson = full[len("lesson:") :].partition("/")
+            return lesson_path(mod, lesson)
+        return page_path(full[len("page:") :])
+
+    def block(self, text: str) -> str:
+        return render_markdown(text, self.resolve) if text.strip() else ""
+
+    def inline(self, text: str) -> str:
+        """A title or option label: one paragraph, without the <p> around it."""
+        html = self.block(text).strip()
+        match = SINGLE_PARAGRAPH.match(html)
+        return match["inner"] if match and "<p>" not in match["inner"] else html
+
+
+def settings_from(fields: dict) -> QuizSettings:
+    return QuizSettings(
+        pass_mark=fields["pass_mark"], draw=fields["draw"],
+        shuffle_questions=fields["shuffle_questions"], shuffle_options=fields["shuffle_options"],
+        max_attempts=fields["max_attempts"], cooldown_minutes=fields["cooldown_minutes"],
+        grading=fields["grading"], review=fields["review"],
+        draw_per_module=fields["draw_per_module"],
+    )  # fmt: skip
+
+
+def build_quiz(
+    by_lang: dict[str, QuizFile], digest: str, modules: dict[str, Module]
+) -> Quiz | None:
+    """The Quiz for checked files, or None (with a problem) if rendering fails."""
+    uk = by_lang["uk"]
+    fields = uk.variant.fields
+    renderer = _Renderer(fields.get("module"))
+    try:
+        rendered = {lang: _render_file(f, renderer) for lang, f in by_lang.items()}
+    except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
+        message = N_("this text could not be rendered ({error})")
+        uk.add(uk.variant.body_line, message, error=type(exc).__name__)
+        return None
+    questions = tuple(_question(i, by_lang, rendered, fields["id"])
+                      for i in range(len(uk.body.questions)))  # fmt: skip
+    return Quiz(
+        id=fields["id"],
+        title={lang: f.variant.fields["title"] for lang, f in by_lang.items()},
+        intro_html={lang: r["intro"] for lang, r in rendered.items()},
+        settings=settings_from(fields),
+        questions=questions,
+        content_hash=digest,
+        module_id=None if fields["final"] else fields["module"],
+        is_final=bool(fields["final"]),
+        paths=tuple(f.path for f in by_lang.values()),
+    )
+
+
+def _render_file(quiz_file: QuizFile, r: _Renderer) -> dict:
+    body = quiz_file.body
+    return {
+        "intro": r.block(body.intro),
+        "cases": {c.id: (r.inline(c.title), r.block(c.body)) for c in body.cases},
+        "questions": [_render_question(q, r) for q in body.questions],
+    }
+
+
+def _render_question(q: QuestionDraft, r: _Renderer) -> dict:
+    return {
+        "title": r.inline(q.title), "html": r.block(q.body),
+        "general": r.block(q.general_feedback),
+        "options": [(r.inline(o.text), r.block(o.feedback), r.inline(o.left) if o.left else "")
+                    for o in q.options],
+    }  # fmt: skip
+
+
+def _question(index: int, by_lang: dict[str, QuizFile], rendered: dict, quiz_id: str) -> Question:
+    draft = by_lang["uk"].body.questions[index]
+    per_lang = {lang: rendered[lang]["questions"][index] for lang in by_lang}
+    options = tuple(
+        Option(
+            id=o.id,
+            html={lang: per_lang[lang]["options"][i][0] for lang in by_lang},
+            feedback_html={lang: per_lang[lang]["options"][i][1] for lang in by_lang},
+            is_correct=o.mark == "x",
+            left_html={lang: per_lang[lang]["options"][i][2] for lang in by_lang} if o.left else {},
+        )
+        for i, o in enumerate(draft.options)
+    )
+    case = None
+    if draft.case:
+        case = Case(draft.case, {lang: rendered[lang]["cases"][draft.case][0] for lang in by_lang},
+                    {lang: rendered[lang]["cases"][draft.case][1] for lang in by_lang})  # fmt: skip
+    return Question(
+        id=draft.id, kind=draft.kind, points=draft.points,
+        title={lang: per_lang[lang]["title"] for lang in by_lang},
+        html={lang: per_lang[lang]["html"] for lang in by_lang},
+        options=options,
+        general_feedback_html={lang: per_lang[lang]["general"] for lang in by_lang},
+        case=case, quiz_id=quiz_id,
+    )  # fmt: skip

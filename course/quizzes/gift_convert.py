@@ -1,0 +1,357 @@
+"""Convert between GIFT items and Frontline quiz files, both ways.
+
+Core module: standard library and this package's core. Import never drops a question silently:
+each one it cannot convert (short answer, numerical, essay, broken syntax) is a Problem
+`FILE:LINE: reason`; conversions that lose something (partial-credit weights) are warnings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course.content.loader import FILE_NAME, display_path, parse_variant, read_source
+from course.content.types import LANGUAGES
+from course.frontmatter import check_id
+from course.problems import N_, Problem
+from course.quizzes.gift import (
+    META_PREFIX,
+    QUIZ_META_PREFIX,
+    GiftFile,
+    GiftItem,
+    Text,
+    decode_gift,
+    escape,
+    meta_comment,
+    read_gift,
+)
+from course.quizzes.loader import QUIZ_FIELDS, parse_quiz_file
+from course.quizzes.parser import CaseDraft, OptionDraft, QuestionDraft, QuizBody
+from course.quizzes.types import MATCHING, MULTIPLE, SINGLE, TRUEFALSE
+from course.quizzes.writer import write_quiz
+
+TF_LABELS = {"uk": ("Правда", "Неправда"), "en": ("True", "False")}
+UNCONVERTIBLE = {
+    "essay": N_("essay questions cannot be converted: they need a person to mark them"),
+    "numerical": N_(
+        "numerical questions cannot be converted: quizzes here have single, "
+        "multiple, true/false and matching questions"
+    ),  # fmt: skip
+    "shortanswer": N_(
+        "short-answer questions cannot be converted: quizzes here have single, "
+        "multiple, true/false and matching questions"
+    ),  # fmt: skip
+}
+TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
+    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "",
+    "ʼ": "", "ы": "y", "э": "e", "ё": "io", "ъ": "",
+})  # fmt: skip
+SHARED_SETTINGS = (
+    "module", "final", "draw_per_module", "pass_mark", "draw", "shuffle_questions",
+    "shuffle_options", "max_attempts", "cooldown_minutes", "grading", "review",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class ImportResult:
+    text: str | None
+    converted: int
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """An id from free text: transliterated Ukrainian, lower-case Latin, digits, hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text.lower().translate(TRANSLIT))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-")
+
+
+def _unique(base: str, used: set[str], fallback: str) -> str:
+    candidate = base or fallback
+    number = 2
+    while candidate in used:
+        candidate = f"{(base or fallback)[:36]}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate
+
+
+def to_markdown(text: Text) -> str:
+    """GIFT text in any format as Markdown; HTML is kept and cleaned by the sanitiser later."""
+    if text.format in ("markdown", "html"):
+        return text.text
+    escaped = text.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", escaped)
+
+
+def gift_to_quiz(gift: GiftFile, path: str, quiz_id: str, lang: str,
+                 module: str | None = None, title: str | None = None) -> ImportResult:  # fmt: skip
+    """The quiz file text for every convertible question of `gift`, plus what was not converted."""
+    result = ImportResult(None, 0, list(gift.problems))
+    converter = _Importer(path, lang, result)
+    category = ""
+    for item in gift.items:
+        if item.kind == "category":
+            category = item.category.rsplit("/", 1)[-1]
+            converter.case = None
+        elif item.kind == "description":
+            converter.add_case(item)
+        elif item.kind in UNCONVERTIBLE:
+            result.problems.append(Problem(path, item.line, UNCONVERTIBLE[item.kind]))
+        else:
+            converter.add_question(item)
+    result.converted = len(converter.questions)
+    if not converter.questions:
+        return result
+    front = _front_matter(gift.quiz_meta, quiz_id, module, title or category or quiz_id)
+    used_cases = {q.case for q in converter.questions}
+    cases = [c for c in converter.cases if c.id in used_cases]
+    result.text = write_quiz(front, "", cases, converter.questions)
+    return result
+
+
+def _front_matter(meta: dict[str, Any], quiz_id: str, module: str | None, title: str) -> dict:
+    front: dict[str, Any] = {"id": quiz_id}
+    settings = {k: meta[k] for k in SHARED_SETTINGS if k in meta}
+    if module:
+        settings["module"] = module
+    if "module" in settings:
+        front["module"] = settings.pop("module")
+    front["title"] = str(meta.get("title") or title)
+    front.update(settings)
+    return front
+
+
+class _Importer:
+    def __init__(self, path: str, lang: str, result: ImportResult) -> None:
+        self.path, self.lang, self.result = path, lang, result
+        self.questions: list[QuestionDraft] = []
+        self.cases: list[CaseDraft] = []
+        self.case: str | None = None
+        self.used: set[str] = set()
+
+    def problem(self, item: GiftItem, message: str, **params: object) -> None:
+        self.result.problems.append(Problem(self.path, item.line, message, params))
+
+    def warn(self, item: GiftItem, message: str, **params: object) -> None:
+        self.result.warnings.append(Problem(self.path, item.line, message, params))
+
+    def add_case(self, item: GiftItem) -> None:
+        case_id = _valid_id(item.meta.get("case")) or slug(item.name) or slug(item.text.text)
+        case_id = _unique(case_id, {c.id for c in self.cases}, f"case-{len(self.cases) + 1}")
+        title, body = _split_title(to_markdown(item.text), item.name)
+        self.cases.append(CaseDraft(case_id, title, item.line, body))
+        self.case = case_id
+
+    def add_question(self, item: GiftItem) -> None:
+        meta = item.meta
+        base = _valid_id(meta.get("id")) or slug(item.name) or slug(item.text.text)
+        title, body = _split_title(to_markdown(item.text), item.name)
+        draft = QuestionDraft("", title, item.line, body=body,
+                              general_feedback=to_markdown(item.general_feedback))  # fmt: skip
+        draft.case = meta["case"] if "case" in meta else self.case
+        points = meta.get("points")
+        draft.points = points if isinstance(points, int) and 1 <= points <= 100 else 1
+        converted = {"multichoice": self._choice, "truefalse": self._truefalse,
+                     "match": self._matching}[item.kind](item, draft)  # fmt: skip
+        if not converted:
+            return
+        _apply_option_ids(draft, meta.get("options"))
+        if draft.kind == MATCHING:
+            feedback = meta.get("feedback") or {}
+            for option in draft.options:
+                option.feedback = str(feedback.get(option.id, ""))
+        draft.id = _unique(base, self.used, f"question-{len(self.questions) + 1}")
+        if any(not o.feedback for o in draft.options if o.mark is not None or o.left):
+            if not (draft.kind == MATCHING and draft.general_feedback):
+                self.warn(item, N_("some options have no feedback: write it before publishing "
+                                   "('content check' lists them)"))  # fmt: skip
+        self.questions.append(draft)
+
+    def _choice(self, item: GiftItem, draft: QuestionDraft) -> bool:
+        if len(item.answers) < 2:
+            self.problem(item, N_("a multiple-choice question needs at least two answers"))
+            return False
+        if item.single:
+            correct = [a.weight >= 0.999 for a in item.answers]
+            if any(0 < a.weight < 0.999 for a in item.answers):
+                self.warn(item, N_("partial credit (%n%) dropped: a single-choice question here "
+                                   "has one correct answer"))  # fmt: skip
+        else:
+            correct = [a.weight > 0 for a in item.answers]
+            positive = {round(a.weight, 3) for a in item.answers if a.weight > 0}
+            if len(positive) > 1:
+                message = N_(
+                    "unequal answer weights replaced by the documented partial-credit "
+                    "rule (each correct answer is worth the same)"
+                )
+                self.warn(item, message)
+        if not any(correct):
+            self.problem(item, N_("no answer is marked correct"))
+            return False
+        if item.single and sum(correct) > 1:
+            item.single = False
+        draft.kind = SINGLE if item.single else MULTIPLE
+        used: set[str] = set()
+        for answer, is_correct in zip(item.answers, correct, strict=True):
+            text = to_markdown(answer.text)
+            option_id = _unique(slug(answer.text.text, 30), used, f"option-{len(used) + 1}")
+            draft.options.append(OptionDraft(option_id, text, to_markdown(answer.feedback),
+                                             item.line, "x" if is_correct else " "))  # fmt: skip
+        return True
+
+    def _truefalse(self, item: GiftItem, draft: QuestionDraft) -> bool:
+        draft.kind = TRUEFALSE
+        labels = item.meta.get("labels") or {}
+        defaults = TF_LABELS.get(self.lang, TF_LABELS["en"])
+        for answer, default in zip(item.answers, defaults, strict=True):
+            option_id = answer.text.text
+            mark = "x" if (option_id == "true") == item.truth else " "
+            label = str(labels.get(option_id) or default)
+            draft.options.append(OptionDraft(option_id, label, to_markdown(answer.feedback),
+                                             item.line, mark))  # fmt: skip
+        return True
+
+    def _matching(self, item: GiftItem, draft: QuestionDraft) -> bool:
+        prompts = [a for a in item.answers if a.left is not None]
+        if len(prompts) < 2:
+            self.problem(item, N_("a matching question needs at least two pairs"))
+            return False
+        draft.kind = MATCHING
+        used: set[str] = set()
+        for answer in item.answers:
+            source = answer.left.text if answer.left else answer.text.text
+            option_id = _unique(slug(source, 30), used, f"item-{len(used) + 1}")
+            left = to_markdown(answer.left) if answer.left else ""
+            draft.options.append(OptionDraft(option_id, to_markdown(answer.text), "", item.line,
+                                             None, left))  # fmt: skip
+        return True
+
+
+def _apply_option_ids(draft: QuestionDraft, ids: Any) -> None:
+    """Ids from a Frontline export comment, when they fit this question."""
+    if not isinstance(ids, list) or len(ids) != len(draft.options):
+        return
+    if len(set(ids)) != len(ids) or not all(_valid_id(i) for i in ids):
+        return
+    if draft.kind == TRUEFALSE:
+        return
+    for option, new in zip(draft.options, ids, strict=True):
+        option.id = new
+
+
+def _valid_id(value: Any) -> str:
+    return (
+        value if isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", value) else ""
+    )
+
+
+def _split_title(markdown: str, name: str) -> tuple[str, str]:
+    """The first paragraph is the question (the heading); the rest is its longer text."""
+    text = markdown.strip()
+    if not text:
+        return " ".join(name.split()), ""
+    head, _, rest = text.partition("\n\n")
+    return " ".join(head.split()), rest.strip()
+
+
+def quiz_to_gift(fields: dict[str, Any], body: QuizBody, path: str) -> tuple[str, list[Problem]]:
+    """GIFT text for a parsed quiz file, plus warnings about what Moodle cannot keep."""
+    warnings: list[Problem] = []
+    settings = {k: fields[k] for k in ("title", *SHARED_SETTINGS) if fields.get(k) is not None}
+    out = [f"// Exported from the Frontline quiz '{fields['id']}'.",
+           meta_comment(QUIZ_META_PREFIX, settings),
+           f"$CATEGORY: $course$/{fields['id']}", ""]  # fmt: skip
+    cases = {c.id: c for c in body.cases}
+    written: set[str] = set()
+    for draft in body.questions:
+        if draft.case and draft.case in cases and draft.case not in written:
+            case = cases[draft.case]
+            out += [
+                meta_comment(META_PREFIX, {"case": case.id}),
+                f"::{escape(case.title)}::[markdown]{escape(_text(case.title, case.body))}",
+                "",
+            ]
+            written.add(case.id)
+        out += [_export_question(draft, path, warnings), ""]
+    return "\n".join(out), warnings
+
+
+def _text(title: str, body: str) -> str:
+    return title + ("\n\n" + body if body.strip() else "")
+
+
+def _export_question(draft: QuestionDraft, path: str, warnings: list[Problem]) -> str:
+    meta: dict[str, Any] = {
+        "id": draft.id, "type": draft.kind, "points": draft.points, "case": draft.case,
+        "options": [o.id for o in draft.options],
+    }  # fmt: skip
+    head = f"::{escape(draft.title)}::[markdown]{escape(_text(draft.title, draft.body))}"
+    general = f"\t####{escape(draft.general_feedback)}\n" if draft.general_feedback.strip() else ""
+    if draft.kind == TRUEFALSE:
+        by_id = {o.id: o for o in draft.options}
+        truth = by_id["true"].mark == "x"
+        right, wrong = (by_id["true"], by_id["false"]) if truth else (by_id["false"], by_id["true"])
+        meta["labels"] = {o.id: o.text for o in draft.options}
+        answer = (
+            f"{{{'TRUE' if truth else 'FALSE'}#{escape(wrong.feedback)}#{escape(right.feedback)}"
+        )
+        answer += f"{general.strip()}}}"
+        return "\n".join([meta_comment(META_PREFIX, meta), head + answer])
+    lines = [meta_comment(META_PREFIX, meta), head + "{"]
+    if draft.kind == MATCHING:
+        meta["feedback"] = {o.id: o.feedback for o in draft.options if o.feedback.strip()}
+        lines[0] = meta_comment(META_PREFIX, meta)
+        if meta["feedback"]:
+            message = N_("Moodle keeps no feedback per matching item; only the general feedback")
+            warnings.append(Problem(path, draft.line, message))
+        lines += [f"\t={escape(o.left)} -> {escape(o.text)}" for o in draft.options]
+    else:
+        correct = sum(1 for o in draft.options if o.mark == "x")
+        for option in draft.options:
+            prefix = _prefix(draft.kind, option.mark == "x", correct)
+            feedback = f"#{escape(option.feedback)}" if option.feedback.strip() else ""
+            lines.append(f"\t{prefix}{escape(option.text)}{feedback}")
+    return "\n".join(lines) + "\n" + general + "}"
+
+
+def _prefix(kind: str, is_correct: bool, correct: int) -> str:
+    if kind == SINGLE:
+        return "=" if is_correct else "~"
+    share = 100 / max(correct, 1)
+    weight = f"{share:.5f}".rstrip("0").rstrip(".")
+    return f"~%{weight}%" if is_correct else f"~%-{weight}%"
+
+
+def import_gift_file(source: Path, out: Path, module: str | None = None,
+                     title: str | None = None) -> ImportResult:  # fmt: skip
+    """Read a GIFT file and convert it for the quiz file `out` (named QUIZ-ID.LANG.md)."""
+    shown = display_path(source)
+    match = FILE_NAME.match(out.name)
+    if not match or match["lang"] not in LANGUAGES or check_id(match["stem"]):
+        message = N_("the output file must be named QUIZ-ID.uk.md or QUIZ-ID.en.md")
+        return ImportResult(None, 0, [Problem(str(out), 1, message)])
+    text, problems = decode_gift(source.read_bytes(), shown)
+    if text is None:
+        return ImportResult(None, 0, problems)
+    gift = read_gift(text, shown)
+    return gift_to_quiz(gift, shown, match["stem"], match["lang"], module, title)
+
+
+def export_quiz_file(path: Path) -> tuple[str | None, list[Problem], list[Problem]]:
+    """GIFT text for one quiz file, or None and the file's problems when it is broken."""
+    source, problems = read_source(path)
+    if source is None:
+        return None, problems, []
+    quiz_file = parse_quiz_file(parse_variant(source, QUIZ_FIELDS, False))
+    if quiz_file.variant.problems:
+        return None, quiz_file.variant.problems, []
+    text, warnings = quiz_to_gift(quiz_file.variant.fields, quiz_file.body, source.path)
+    return text, [], warnings
