@@ -1,0 +1,130 @@
+"""Who may have a certificate, and what changed since one was issued. Core: stdlib only.
+
+The rule is data (the CERTIFICATE_ELIGIBILITY setting), evaluated over plain sets: the
+course's requirements (from the content catalog) and the learner's record (from progress
+and quiz results). Callers gather those; this module never touches a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# What the setting may name. "lessons" = every lesson read; "quizzes" = every module quiz
+# passed. The default needs both (issue 5).
+REQUIREMENT_NAMES = ("lessons", "quizzes")
+DEFAULT_RULE = "lessons+quizzes"
+
+LessonKey = tuple[str, str]  # (module id, lesson id)
+
+
+class EligibilityRuleError(ValueError):
+    """The CERTIFICATE_ELIGIBILITY setting cannot be understood."""
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityRule:
+    """Which requirements a learner must meet."""
+
+    lessons: bool = True
+    quizzes: bool = True
+
+    @classmethod
+    def parse(cls, setting: str) -> EligibilityRule:
+        """Read "lessons+quizzes", "quizzes", "lessons" (order and spaces do not matter)."""
+        names = {part.strip().lower() for part in str(setting).split("+") if part.strip()}
+        unknown = names - set(REQUIREMENT_NAMES)
+        if unknown or not names:
+            raise EligibilityRuleError(
+                f"CERTIFICATE_ELIGIBILITY must combine {' and '.join(REQUIREMENT_NAMES)} "
+                f"with '+', got {setting!r}"
+            )
+        return cls(lessons="lessons" in names, quizzes="quizzes" in names)
+
+    def __str__(self) -> str:
+        return "+".join(name for name in REQUIREMENT_NAMES if getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRequirements:
+    """What the course contains right now: its lessons, its module quizzes, its modules' hashes."""
+
+    lessons: frozenset[LessonKey]
+    quizzes: frozenset[str]
+    module_hashes: Mapping[str, str]
+    quiz_modules: Mapping[str, str]  # quiz id -> module id
+
+    @property
+    def content_hash(self) -> str:
+        """The course version: a hash over every module's id and content hash."""
+        return course_content_hash(self.module_hashes)
+
+
+@dataclass(frozen=True, slots=True)
+class LearnerRecord:
+    """What one learner has done: lessons read and quizzes passed."""
+
+    lessons_read: frozenset[LessonKey]
+    quizzes_passed: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Eligibility:
+    """The outcome, with what is still missing so a page can say so."""
+
+    eligible: bool
+    missing_lessons: tuple[LessonKey, ...]
+    missing_quizzes: tuple[str, ...]
+
+
+def evaluate(
+    rule: EligibilityRule, course: CourseRequirements, record: LearnerRecord
+) -> Eligibility:
+    """Whether `record` meets `rule` for `course`. An empty course certifies nobody."""
+    missing_lessons = sorted(course.lessons - record.lessons_read) if rule.lessons else []
+    missing_quizzes = sorted(course.quizzes - record.quizzes_passed) if rule.quizzes else []
+    has_content = bool(course.module_hashes) and bool(
+        (rule.lessons and course.lessons) or (rule.quizzes and course.quizzes)
+    )
+    eligible = has_content and not missing_lessons and not missing_quizzes
+    return Eligibility(eligible, tuple(missing_lessons), tuple(missing_quizzes))
+
+
+def course_content_hash(module_hashes: Mapping[str, str]) -> str:
+    """SHA-256 over sorted `module id:hash` lines; stable whatever the module order."""
+    lines = "".join(
+        f"{module_id}:{digest}\n" for module_id, digest in sorted(module_hashes.items())
+    )
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def short_hash(content_hash: str) -> str:
+    """The content version as printed: the first 12 hex digits."""
+    return content_hash[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Recertification:
+    """What a holder must redo: modules changed (or added) since issue, and their quizzes."""
+
+    changed_modules: tuple[str, ...]
+    quizzes_to_retake: tuple[str, ...]
+
+
+def recertification(
+    issued_hashes: Mapping[str, str], course: CourseRequirements
+) -> Recertification:
+    """Compare the module hashes a certificate was issued for with the course now."""
+    changed = tuple(
+        module_id
+        for module_id, digest in sorted(course.module_hashes.items())
+        if issued_hashes.get(module_id) != digest
+    )
+    quizzes = tuple(sorted(q for q, m in course.quiz_modules.items() if m in changed))
+    return Recertification(changed, quizzes)
+
+
+def lesson_keys(pairs: Iterable[tuple[str, str]]) -> frozenset[LessonKey]:
+    """A frozenset of (module id, lesson id) pairs, from any iterable of pairs."""
+    return frozenset((str(m), str(lesson)) for m, lesson in pairs)
