@@ -1,0 +1,64 @@
+"""Logged-in lesson page req/s and p99 against the bare Flask page of the same size."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import urllib.request
+
+from bench.harness import app_env, bare_page, figure, gunicorn, temporary_instance, wrk
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+
+
+def prepare(env: dict[str, str]) -> tuple[str, str]:
+    """Migrate, create a learner, log in; return (lesson path, session cookie)."""
+    os.environ.update(env)
+    from flask_migrate import upgrade
+
+    from course import create_app
+    from course.accounts.services import Registration, register
+    from course.clock import utcnow
+    from course.content.access import current_catalog
+    from course.extensions import db
+    from tests.conftest import csrf_token
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        register(db.session, Registration("bench@example.org", "Олена Петренко", "correct horse battery staple",
+                                          "police", "lviv", None, "uk"), utcnow())  # fmt: skip
+        db.session.commit()
+        module = current_catalog().modules[0]
+        path = f"/modules/{module.id}/{module.lessons[0].id}"
+    client = app.test_client()
+    client.post("/login", data={"email": "bench@example.org", "password": "correct horse battery staple",
+                                "csrf_token": csrf_token(client)})  # fmt: skip
+    return path, f"session={client.get_cookie('session').value}"
+
+
+def run() -> dict[str, float]:
+    with temporary_instance() as instance:
+        env = app_env(instance)
+        path, cookie = prepare(env)
+        with gunicorn("wsgi:app", env) as url:
+            request = urllib.request.Request(url + path, headers={"Cookie": cookie})
+            body = urllib.request.urlopen(request).read()  # noqa: S310 - loopback only
+            assert "<article" in body.decode(), "the benchmark must load the logged-in lesson page"
+            lesson = [wrk(url + path, {"Cookie": cookie}) for _ in range(ROUNDS)]
+        with bare_page(len(body)) as bare_url:
+            bare = [wrk(bare_url + "/") for _ in range(ROUNDS)]
+    lesson_rps = statistics.median(r.rps for r in lesson)
+    bare_rps = statistics.median(r.rps for r in bare)
+    results = {
+        "lesson_page_rps": lesson_rps,
+        "bare_page_rps": bare_rps,
+        "lesson_page_ratio": lesson_rps / bare_rps,
+        "lesson_page_p99_ms": statistics.median(r.p99_ms for r in lesson),
+        "bare_page_p99_ms": statistics.median(r.p99_ms for r in bare),
+        "lesson_page_bytes": len(body),
+        "lesson_page_errors": sum(r.errors for r in lesson),
+    }
+    for name, value in results.items():
+        figure(name, value)
+    return results

@@ -1,0 +1,164 @@
+"""Account use cases. Services take the session and the clock; they flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, LoginFailure, User
+from course.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from course.accounts.validation import clean_email, clean_text
+from course.problems import N_
+
+
+class AccountError(Exception):
+    """A domain refusal with a user-facing message template."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LoginThrottled(AccountError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottlePolicy:
+    per_account: int = 5
+    per_ip: int = 10
+    window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    email: str
+    full_name: str
+    password: str
+    org_type: str
+    region: str
+    position: str | None
+    locale: str
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == clean_email(email)))
+
+
+def register(session: Session, data: Registration, now: datetime, role: str = ROLE_LEARNER) -> User | None:
+    """Create the account; None when the e-mail is taken (the caller answers the same way)."""
+    user = User(
+        email=clean_email(data.email),
+        full_name=clean_text(data.full_name),
+        password_hash=hash_password(data.password),
+        org_type=data.org_type,
+        region=data.region,
+        position=clean_text(data.position) if data.position else None,
+        role=role,
+        locale=data.locale,
+        created_at=now,
+    )
+    if find_by_email(session, user.email) is not None:
+        return None
+    try:
+        with session.begin_nested():  # a racing double-submit loses on the unique index
+            session.add(user)
+    except IntegrityError:
+        return None
+    return user
+
+
+def create_admin(session: Session, email: str, password: str, now: datetime) -> User:
+    """Promote or create an admin; the password must pass the same policy as everyone's."""
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    user = find_by_email(session, email)
+    if user is None:
+        user = User(email=clean_email(email), full_name=email.split("@")[0][:100], org_type="other",
+                    region="other", created_at=now, password_hash="", locale="uk")  # fmt: skip
+        session.add(user)
+    user.password_hash = hash_password(password)
+    user.role = ROLE_ADMIN
+    user.is_active = True
+    user.session_epoch = (user.session_epoch or 0) + 1
+    session.flush()
+    return user
+
+
+def _account_key(email: str) -> str:
+    return "account:" + hashlib.sha256(clean_email(email).encode()).hexdigest()
+
+
+def _failures_since(session: Session, key: str, since: datetime) -> int:
+    query = select(func.count()).select_from(LoginFailure)
+    return session.scalar(query.where(LoginFailure.key == key, LoginFailure.at > since)) or 0
+
+
+def authenticate(
+    session: Session, email: str, password: str, ip: str, now: datetime, policy: ThrottlePolicy
+) -> User:
+    """The user for these credentials, or AccountError/LoginThrottled with one generic message.
+
+    Throttling is checked before the password, so during a block even the right password is
+    refused (AUTH-3); failures are rows in the database so every worker sees them.
+    """
+    since = now - policy.window
+    account_key, ip_key = _account_key(email), f"ip:{ip}"
+    if (
+        _failures_since(session, account_key, since) >= policy.per_account
+        or _failures_since(session, ip_key, since) >= policy.per_ip
+    ):
+        raise LoginThrottled(N_("Too many attempts. Please wait 15 minutes and try again."))
+    user = find_by_email(session, email)
+    if user is None or not user.is_active:
+        verify_password(DUMMY_HASH, password)  # same cost as a real check (AUTH-4)
+        ok = False
+    else:
+        ok = verify_password(user.password_hash, password)
+    if not ok or user is None:
+        session.add_all([LoginFailure(key=account_key, at=now), LoginFailure(key=ip_key, at=now)])
+        session.flush()
+        raise AccountError(N_("Wrong e-mail or password."))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    session.flush()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Every cookie issued before this point stops working (SESS-2)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError(N_("The current password is not correct."))
+    problem = password_problem(new, user.email, user.full_name)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+
+
+def load_session_user(session: Session, session_id: str) -> User | None:
+    """Flask-Login's loader: `<id>:<epoch>`; a stale epoch or inactive user is anonymous."""
+    user_id, _, epoch = session_id.partition(":")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_epoch != int(epoch):
+        return None
+    return user

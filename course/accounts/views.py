@@ -1,0 +1,112 @@
+"""Register, log in, log out, change password. Thin: services do the work."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from course.access import public
+from course.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegistrationForm
+from course.accounts.services import (
+    AccountError,
+    LoginThrottled,
+    Registration,
+    ThrottlePolicy,
+    authenticate,
+    change_password,
+    end_all_sessions,
+    register,
+)
+from course.clock import utcnow
+from course.extensions import db
+from course.i18n import current_language
+from course.security import client_ip, safe_next, start_session
+
+bp = Blueprint("accounts", __name__)
+log = logging.getLogger("frontline.accounts")
+
+
+def _throttle_policy() -> ThrottlePolicy:
+    from datetime import timedelta
+
+    config = current_app.config
+    return ThrottlePolicy(config["LOGIN_FAILURES_PER_ACCOUNT"], config["LOGIN_FAILURES_PER_IP"],
+                          timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]))  # fmt: skip
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register_view():
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        data = Registration(form.email.data, form.full_name.data, form.password.data, form.org_type.data,
+                            form.region.data, form.position.data or None, current_language())  # fmt: skip
+        user = register(db.session, data, utcnow())
+        db.session.commit()
+        log.info("registration", extra={"event": "register", "target": getattr(user, "id", None)})
+        # The same answer whether or not the e-mail was already registered (AUTH-4).
+        flash(_("Your account is ready. Log in with your e-mail and password."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    form = LoginForm(next=request.args.get("next"))
+    if not form.validate_on_submit():
+        return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+    try:
+        user = authenticate(db.session, form.email.data, form.password.data, client_ip(), utcnow(),
+                            _throttle_policy())  # fmt: skip
+    except LoginThrottled as refusal:
+        db.session.commit()
+        log.warning("login throttled", extra={"event": "login_throttled"})
+        flash(_(refusal.message), "error")
+        return render_template("accounts/login.html", form=form), 429
+    except AccountError as refusal:
+        db.session.commit()  # keep the failure row: it is what throttles the next guess
+        log.info("login failed", extra={"event": "login_failure"})
+        flash(_(refusal.message), "error")
+        return render_template("accounts/login.html", form=form), 401
+    db.session.commit()
+    session.clear()  # SESS-2: a new session on login
+    login_user(user)
+    start_session(utcnow())
+    log.info("login", extra={"event": "login_success"})
+    return redirect(safe_next(form.next.data) or url_for("progress.dashboard"))
+
+
+@bp.post("/logout")
+def logout():
+    """Logging out ends every session of this account, on every device (SESS-2)."""
+    if EmptyForm().validate_on_submit():
+        end_all_sessions(current_user)
+        db.session.commit()
+        log.info("logout", extra={"event": "logout"})
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except AccountError as refusal:
+            flash(_(refusal.message), "error")
+            return render_template("accounts/password.html", form=form), 400
+        db.session.commit()
+        user = current_user._get_current_object()
+        session.clear()
+        login_user(user)  # this session continues with the new epoch; all others end
+        start_session(utcnow())
+        flash(_("Your password has been changed. Other sessions have been logged out."), "success")
+        return redirect(url_for("progress.dashboard"))
+    return render_template("accounts/password.html", form=form), 400 if form.errors else 200

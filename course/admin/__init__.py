@@ -1,0 +1,1 @@
+"""Admin pages: learners and their progress, content problems."""

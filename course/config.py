@@ -1,0 +1,125 @@
+"""Settings: safe laptop defaults, overridden from the environment; documented in docs/deploy.md.
+
+`SETTINGS` is the single list of environment settings; a test checks that docs/deploy.md
+names each one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from course.clock import system_clock
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# name -> (default, what it is for); the default None means "computed", see resolve().
+SETTINGS: dict[str, tuple[str | None, str]] = {
+    "SECRET_KEY": (None, "signs sessions and CSRF tokens; generated into instance/ when unset"),
+    "SECRET_KEY_FALLBACKS": ("", "comma-separated old keys still accepted while rotating"),
+    "DATABASE_URL": (None, "SQLAlchemy URL; default sqlite:///instance/frontline.db"),
+    "CONTENT_DIR": ("content", "folder with modules/, pages/, job-aids/"),
+    "QUIZZES_DIR": ("quizzes", "folder with quiz files"),
+    "CERTIFICATES_DIR": ("certificates", "folder with the certificate template and fonts"),
+    "BASE_URL": ("http://127.0.0.1:5000", "public address used in QR codes and links"),
+    "TRUSTED_HOSTS": ("", "comma-separated host names accepted in the Host header"),
+    "SESSION_IDLE_MINUTES": ("60", "log out after this many idle minutes"),
+    "SESSION_MAX_HOURS": ("12", "log out this many hours after login, however active"),
+    "PROXY_HOPS": ("0", "number of reverse proxies in front (for the client IP)"),
+    "LOG_LEVEL": ("INFO", "logging level"),
+}
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """Read the generated key from instance/, creating it (mode 600) on first run."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # CSRF-2: the token lives as long as the session
+    MAX_CONTENT_LENGTH = 1024 * 1024  # OUT-7
+    MAX_FORM_PARTS = 1000
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    BABEL_DEFAULT_LOCALE = "uk"
+    LANGUAGES = ("uk", "en")
+    LOGIN_FAILURES_PER_ACCOUNT = 5
+    LOGIN_FAILURES_PER_IP = 10
+    LOGIN_WINDOW_MINUTES = 15
+    CLOCK = staticmethod(system_clock)
+    HSTS = False
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+
+class TestConfig(BaseConfig):
+    ENV_NAME = "test"
+    TESTING = True
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    HSTS = True
+
+
+CONFIGS = {c.ENV_NAME: c for c in (DevelopmentConfig, TestConfig, ProductionConfig)}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says which and what to do."""
+
+
+def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
+    """Fill settings from the environment (explicit config wins), then validate them."""
+
+    def setting(name: str) -> str | None:
+        return config.get(name) or environ.get(name) or SETTINGS[name][0]
+
+    config.setdefault("DATABASE_URL", setting("DATABASE_URL") or
+                      f"sqlite:///{instance_path / 'frontline.db'}")  # fmt: skip
+    config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
+    for name in ("CONTENT_DIR", "QUIZZES_DIR", "CERTIFICATES_DIR"):
+        config[name] = str(PROJECT_ROOT / str(setting(name)))
+    config["BASE_URL"] = str(setting("BASE_URL")).rstrip("/")
+    fallbacks = str(setting("SECRET_KEY_FALLBACKS") or "")
+    config.setdefault("SECRET_KEY_FALLBACKS", [k for k in fallbacks.split(",") if k])
+    hosts = str(setting("TRUSTED_HOSTS") or "")
+    if hosts:
+        config.setdefault("TRUSTED_HOSTS", [h.strip() for h in hosts.split(",") if h.strip()])
+    config["SESSION_IDLE_MINUTES"] = int(str(setting("SESSION_IDLE_MINUTES")))
+    config["SESSION_MAX_HOURS"] = int(str(setting("SESSION_MAX_HOURS")))
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
+    config["PROXY_HOPS"] = int(str(setting("PROXY_HOPS")))
+    config["LOG_LEVEL"] = str(setting("LOG_LEVEL"))
+    _resolve_secret_key(config, instance_path, environ)
+
+
+def _resolve_secret_key(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
+    key = config.get("SECRET_KEY") or environ.get("SECRET_KEY")
+    if config.get("ENV_NAME") == "production":
+        if not key or len(key.encode()) < 32:  # HDR-4: never run production on a weak key
+            raise ConfigError("SECRET_KEY must be set to at least 32 bytes in production")
+    config["SECRET_KEY"] = key or instance_secret_key(instance_path)

@@ -1,0 +1,1 @@
+"""Course content: Markdown modules, lessons, pages and job aids read from files."""

@@ -1,0 +1,196 @@
+"""The catalog: every module, page, job aid and quiz that loaded cleanly, plus all problems.
+
+Core module. `build_catalog` is the one entry point the app factory and `content check`
+call; it renders Markdown once, here, so requests only pick pre-rendered HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course.content.loader import (
+    MODULE_FIELDS,
+    PAGE_FIELDS,
+    Variant,
+    check_lesson_parity,
+    content_hash,
+    group_by_id,
+    minutes_to_read,
+    parse_variant,
+    read_directory,
+)
+from course.content.types import Lesson, Module, Page
+from course.markdown import internal_links, render_markdown
+from course.problems import N_, Problem, sort_problems
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    modules: tuple[Module, ...] = ()
+    pages: Mapping[str, Page] = field(default_factory=dict)
+    job_aids: Mapping[str, Page] = field(default_factory=dict)
+    quizzes: Mapping[str, Any] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    @property
+    def lesson_count(self) -> int:
+        return sum(len(m.lessons) for m in self.modules)
+
+    def summary_line(self) -> str:
+        """The one line `content check` prints when clean; scripts parse it."""
+        questions = sum(len(getattr(q, "questions", ())) for q in self.quizzes.values())
+        return (
+            f"ok: {len(self.modules)} modules, {self.lesson_count} lessons, "
+            f"{len(self.quizzes)} quizzes, {questions} questions, languages uk en"
+        )
+
+
+def lesson_path(module_id: str, lesson_id: str) -> str:
+    return f"/modules/{module_id}/{lesson_id}"
+
+
+def page_path(page_id: str) -> str:
+    return f"/pages/{page_id}"
+
+
+def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog:
+    """Load everything under `content_dir` (and quizzes) and keep only what is problem-free."""
+    module_variants, problems = _parse_dir(content_dir / "modules", MODULE_FIELDS, True)
+    page_variants, page_problems = _parse_dir(content_dir / "pages", PAGE_FIELDS, False)
+    aid_variants, aid_problems = _parse_dir(content_dir / "job-aids", PAGE_FIELDS, False)
+    problems += page_problems + aid_problems
+    module_groups, _ = group_by_id(module_variants, "module")
+    page_groups, _ = group_by_id(page_variants, "page")
+    aid_groups, _ = group_by_id(aid_variants, "job aid")
+    for by_lang in module_groups.values():
+        check_lesson_parity(by_lang)
+    known = _link_targets(module_groups, page_groups)
+    for variant in module_variants + page_variants + aid_variants:
+        _check_links(variant, known)
+    for aid_id, by_lang in aid_groups.items():
+        if aid_id not in module_groups:
+            for variant in by_lang.values():
+                message = N_("the job aid '{id}' does not match any module id")
+                variant.problems.append(Problem(variant.source.path, 1, message, {"id": aid_id}))
+    modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang))]
+    pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang))}
+    aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang))}
+    for variant in module_variants + page_variants + aid_variants:
+        problems.extend(variant.problems)
+    quizzes: dict[str, Any] = {}
+    if quizzes_dir is not None:
+        quizzes, quiz_problems = _load_quizzes(quizzes_dir, {m.id: m for m in modules})
+        problems.extend(quiz_problems)
+    modules.sort(key=lambda m: (m.order, m.id))
+    return Catalog(tuple(modules), pages, aids, quizzes, tuple(sort_problems(problems)))
+
+
+def _load_quizzes(quizzes_dir: Path, modules: dict[str, Module]) -> tuple[dict[str, Any], list[Problem]]:
+    """Quizzes are their own domain; importing lazily keeps content usable without them."""
+    try:
+        from course.quizzes.loader import load_quizzes  # type: ignore[import-not-found]
+    except ImportError:
+        return {}, []
+    return load_quizzes(quizzes_dir, modules)
+
+
+def _parse_dir(directory: Path, fields: tuple, split_lessons: bool) -> tuple[list[Variant], list[Problem]]:
+    sources, problems = read_directory(directory)
+    return [parse_variant(source, fields, split_lessons) for source in sources], problems
+
+
+def _link_targets(modules: dict[str, dict[str, Variant]], pages: dict[str, dict[str, Variant]]) -> set[str]:
+    targets = {f"page:{page_id}" for page_id in pages}
+    for module_id, by_lang in modules.items():
+        for variant in by_lang.values():
+            targets.update(f"lesson:{module_id}/{lesson.id}" for lesson in variant.lessons)
+    return targets
+
+
+def _check_links(variant: Variant, known: set[str]) -> None:
+    module_id = variant.fields.get("id")
+    for line, target in internal_links(variant.source.text):
+        full = _qualify(target, module_id)
+        if full not in known:
+            message = N_("the link '{target}' points to a lesson or page that does not exist")
+            variant.problems.append(Problem(variant.source.path, line, message, {"target": target}))
+
+
+def _qualify(target: str, module_id: str | None) -> str:
+    """`lesson:x` inside a module means lesson x of that same module."""
+    if target.startswith("lesson:") and "/" not in target and module_id:
+        return f"lesson:{module_id}/{target[len('lesson:'):]}"
+    return target
+
+
+def _resolver(module_id: str | None):
+    def resolve(target: str) -> str | None:
+        full = _qualify(target, module_id)
+        if full.startswith("lesson:"):
+            mod, _, lesson = full[len("lesson:") :].partition("/")
+            return lesson_path(mod, lesson)
+        return page_path(full[len("page:") :])
+
+    return resolve
+
+
+def _render(variant: Variant, text: str, module_id: str | None) -> str | None:
+    """Render once; a crash in the Markdown library becomes a problem, not a traceback."""
+    try:
+        return render_markdown(text, _resolver(module_id))
+    except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
+        message = N_("this text could not be rendered ({error})")
+        variant.problems.append(Problem(variant.source.path, variant.body_line, message,
+                                        {"error": type(exc).__name__}))  # fmt: skip
+        return None
+
+
+def _build_module(by_lang: dict[str, Variant]) -> Module | None:
+    variants = list(by_lang.values())
+    if any(v.problems for v in variants):
+        return None
+    module_id = variants[0].fields["id"]
+    intro = {lang: _render(v, v.intro, module_id) or "" for lang, v in by_lang.items()}
+    rendered = {lang: [_render(v, d.markdown, module_id) for d in v.lessons] for lang, v in by_lang.items()}
+    if any(v.problems for v in variants):
+        return None
+    lessons = tuple(
+        Lesson(
+            id=draft.id,
+            title={lang: by_lang[lang].lessons[i].title for lang in by_lang},
+            html={lang: rendered[lang][i] or "" for lang in by_lang},
+            minutes=minutes_to_read(rendered["uk"][i] or ""),
+        )
+        for i, draft in enumerate(by_lang["uk"].lessons)
+    )
+    fields = {lang: v.fields for lang, v in by_lang.items()}
+    return Module(
+        id=module_id,
+        order=fields["uk"]["order"],
+        title={lang: f["title"] for lang, f in fields.items()},
+        summary={lang: f["summary"] for lang, f in fields.items()},
+        minutes=fields["uk"]["minutes"],
+        content_note={lang: f["content_note"] for lang, f in fields.items() if f["content_note"]},
+        intro_html=intro,
+        lessons=lessons,
+        content_hash=content_hash(variants),
+        paths=tuple(v.source.path for v in variants),
+    )
+
+
+def _build_page(by_lang: dict[str, Variant]) -> Page | None:
+    variants = list(by_lang.values())
+    if any(v.problems for v in variants):
+        return None
+    html = {lang: _render(v, v.intro, None) for lang, v in by_lang.items()}
+    if any(v.problems for v in variants):
+        return None
+    page_id = variants[0].fields["id"]
+    titles = {lang: v.fields["title"] for lang, v in by_lang.items()}
+    return Page(page_id, titles, {k: v or "" for k, v in html.items()}, content_hash(variants))

@@ -1,0 +1,108 @@
+"""Request hygiene and response headers (HDR-1..3, CSRF-3, SESS-3).
+
+The CSP is kept as data so tests and docs can read it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from urllib.parse import unquote
+
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from course.clock import utcnow
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+CSP_HEADER = "; ".join(f"{key} {value}" for key, value in CSP.items())
+STATIC_HEADERS = {
+    "Content-Security-Policy": CSP_HEADER,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+UNSAFE_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
+SEEN_WRITE_INTERVAL = 60  # seconds: avoid a new cookie on every request
+
+
+def safe_next(value: str | None) -> str | None:
+    """A same-site relative path, or None (CSRF-3): `/x` yes; `//x`, `/\\x`, `https:` no."""
+    if not value or len(value) > 2000:
+        return None
+    # Check the decoded form too: `/%2F%2Fevil` and `/%09/evil` are tricks on the same theme.
+    for form in (value, unquote(value)):
+        if UNSAFE_NEXT.search(form) or not form.startswith("/") or form.startswith("//"):
+            return None
+    return value
+
+
+def client_ip() -> str:
+    """The peer address; ProxyFix (PROXY_HOPS) makes it the real client behind a proxy."""
+    return request.remote_addr or "unknown"
+
+
+def set_security_headers(response: Response) -> Response:
+    for name, value in STATIC_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if current_app.config.get("HSTS"):
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    # HDR-3: shared PCs in police stations; the back button must not show private pages.
+    if current_user.is_authenticated or request.endpoint in ("accounts.login", "accounts.register"):
+        response.headers["Cache-Control"] = "no-store"
+    response.headers["Server"] = "frontline"
+    return response
+
+
+def _timestamp(now: datetime) -> int:
+    return int(now.timestamp())
+
+
+def start_session(now: datetime) -> None:
+    """Call right after login_user: the clocks for the idle and absolute timeouts."""
+    session["auth_at"] = session["seen_at"] = _timestamp(now)
+    session.permanent = True
+
+
+def enforce_session_timeouts():
+    """SESS-3: idle and absolute limits, with `next` kept so the learner comes back."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = _timestamp(utcnow())
+    config = current_app.config
+    idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"]).total_seconds()
+    absolute = timedelta(hours=config["SESSION_MAX_HOURS"]).total_seconds()
+    auth_at, seen_at = session.get("auth_at", 0), session.get("seen_at", 0)
+    if now - seen_at > idle or now - auth_at > absolute:
+        logout_user()
+        session.clear()
+        flash(_("Your session ended. Please log in again; your work is saved."), "info")
+        target = request.full_path if request.method == "GET" else request.referrer
+        return redirect(url_for("accounts.login", next=safe_next(_local_path(target))))
+    if now - seen_at > SEEN_WRITE_INTERVAL:
+        session["seen_at"] = now
+    return None
+
+
+def _local_path(url: str | None) -> str | None:
+    if not url:
+        return None
+    if url.startswith(request.host_url):
+        url = "/" + url[len(request.host_url) :]
+    return url.rstrip("?")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(enforce_session_timeouts)
+    app.after_request(set_security_headers)

@@ -1,0 +1,66 @@
+"""OUT-1: rendered Markdown never carries script, handlers or dangerous URLs."""
+
+from __future__ import annotations
+
+import html5lib
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course.markdown import render_markdown
+
+XSS_CORPUS = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=1">',
+    "<svg onload=alert(1)>",
+    "<iframe src=//evil></iframe>",
+    "<object data=//evil></object>",
+    "<embed src=//evil>",
+    "<form action=//evil><button>x</button></form>",
+    '<meta http-equiv="refresh" content="0;url=//evil">',
+    "<base href=//evil/>",
+    "<style>@import url(//evil)</style>",
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](java&#x09;script:alert(1))",
+    "[x]( javascript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD4=)",
+    "[x](vbscript:msgbox(1))",
+    "![x](file:///etc/passwd)",
+    "![x](http://169.254.169.254/latest/meta-data/)",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "# Title {: onclick=\"alert(1)\" }",
+    "[a][ref]\n\n[ref]: javascript:alert(1)",
+    "<!-- unclosed comment <script>alert(1)</script>",
+    "*a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a*",
+]
+DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "meta", "base", "style", "img", "svg", "math"}
+DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+
+
+def assert_safe(html: str) -> None:
+    tree = html5lib.parse(html, namespaceHTMLElements=False)
+    for element in tree.iter():
+        tag = element.tag if isinstance(element.tag, str) else ""
+        assert tag.split("}")[-1] not in DANGEROUS_TAGS, html
+        for name, value in element.attrib.items():
+            assert not name.lower().startswith("on"), html
+            compact = "".join(value.split()).lower()
+            assert not compact.startswith(DANGEROUS_SCHEMES), html
+
+
+@pytest.mark.parametrize("payload", XSS_CORPUS)
+def test_xss_corpus_is_neutralised_OUT_1(payload):
+    assert_safe(render_markdown(payload))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(XSS_CORPUS) | st.text(max_size=40), max_size=6))
+def test_random_markdown_with_payloads_stays_safe_OUT_1(parts):
+    assert_safe(render_markdown("\n\n".join(parts)))
+
+
+def test_outbound_links_get_noopener_OUT_1():
+    html = render_markdown("[site](https://example.org)")
+    assert 'rel="noopener noreferrer"' in html
