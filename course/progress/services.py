@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,6 +13,11 @@ from course.accounts.models import ROLE_LEARNER, User
 from course.content.types import Module
 from course.progress.models import LessonRead
 from course.progress.rules import CourseProgress, ReadKey, course_progress
+from course.quizzes.rules import QuizStatus
+from course.quizzes.services import learner_quiz_statuses
+from course.quizzes.types import Quiz
+
+FINAL_QUIZ_KEY = "final"
 
 
 def mark_read(session: Session, user: User, module: Module, lesson_id: str, now: datetime) -> bool:
@@ -63,3 +68,11 @@ def all_learners_progress(session: Session, modules: Sequence[Module]) -> list[t
     ):
         reads.setdefault(user_id, []).append((module_id, lesson_id))
     return [(u, course_progress(modules, reads.get(u.id, []))) for u in learners]
+
+
+def quiz_statuses(
+    session: Session, user: User, quizzes: Mapping[str, Quiz], now: datetime
+) -> dict[str, tuple[Quiz, QuizStatus]]:
+    """Quiz status per module id (the final assessment under "final"), for the dashboard."""
+    statuses = learner_quiz_statuses(session, user, quizzes, now)
+    return {quiz.module_id or FINAL_QUIZ_KEY: (quiz, statuses[quiz.id]) for quiz in quizzes.values()}

@@ -8,7 +8,8 @@ from flask_login import current_user
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
-from course.progress.services import learner_progress
+from course.clock import utcnow
+from course.progress.services import learner_progress, quiz_statuses
 
 bp = Blueprint("progress", __name__)
 
@@ -17,4 +18,6 @@ bp = Blueprint("progress", __name__)
 def dashboard():
     catalog = current_catalog()
     progress = learner_progress(db.session, current_user, catalog.modules)
-    return render_template("progress/dashboard.html", progress=progress, catalog=catalog, lang=current_language())
+    quizzes = quiz_statuses(db.session, current_user, catalog.quizzes, utcnow())
+    return render_template("progress/dashboard.html", progress=progress, catalog=catalog, lang=current_language(),
+                           quizzes=quizzes)

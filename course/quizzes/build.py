@@ -71,9 +71,7 @@ def settings_from(fields: dict) -> QuizSettings:
     )  # fmt: skip
 
 
-def build_quiz(
-    by_lang: dict[str, QuizFile], digest: str, modules: dict[str, Module]
-) -> Quiz | None:
+def build_quiz(by_lang: dict[str, QuizFile], digest: str, modules: dict[str, Module]) -> Quiz | None:
     """The Quiz for checked files, or None (with a problem) if rendering fails."""
     uk = by_lang["uk"]
     fields = uk.variant.fields

@@ -46,8 +46,18 @@ def draw_attempt(quiz: Quiz, quizzes: Mapping[str, Quiz], seed: int) -> tuple[Dr
         questions.extend(sorted(chosen, key=lambda q: order[q.id]))
     if quiz.settings.shuffle_questions:
         rng.shuffle(questions)
+    questions = _cases_together(questions)
     return tuple(DrawnQuestion(q, _option_order(q, quiz.settings.shuffle_options, rng))
                  for q in questions)  # fmt: skip
+
+
+def _cases_together(questions: list[Question]) -> list[Question]:
+    """Questions on one case stay next to each other, where the first of them fell."""
+    groups: dict[tuple[str, str], list[Question]] = {}
+    for question in questions:
+        key = ("case", question.case.id) if question.case else ("question", question.id)
+        groups.setdefault(key, []).append(question)
+    return [question for group in groups.values() for question in group]
 
 
 def _option_order(question: Question, shuffle: bool, rng: random.Random) -> tuple[str, ...]:

@@ -37,8 +37,7 @@ TF_LABELS = {"uk": ("Правда", "Неправда"), "en": ("True", "False")
 UNCONVERTIBLE = {
     "essay": N_("essay questions cannot be converted: they need a person to mark them"),
     "numerical": N_(
-        "numerical questions cannot be converted: quizzes here have single, "
-        "multiple, true/false and matching questions"
+        "numerical questions cannot be converted: quizzes here have single, multiple, true/false and matching questions"
     ),  # fmt: skip
     "shortanswer": N_(
         "short-answer questions cannot be converted: quizzes here have single, "
@@ -248,9 +247,7 @@ def _apply_option_ids(draft: QuestionDraft, ids: Any) -> None:
 
 
 def _valid_id(value: Any) -> str:
-    return (
-        value if isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", value) else ""
-    )
+    return value if isinstance(value, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", value) else ""
 
 
 def _split_title(markdown: str, name: str) -> tuple[str, str]:
@@ -300,9 +297,7 @@ def _export_question(draft: QuestionDraft, path: str, warnings: list[Problem]) -
         truth = by_id["true"].mark == "x"
         right, wrong = (by_id["true"], by_id["false"]) if truth else (by_id["false"], by_id["true"])
         meta["labels"] = {o.id: o.text for o in draft.options}
-        answer = (
-            f"{{{'TRUE' if truth else 'FALSE'}#{escape(wrong.feedback)}#{escape(right.feedback)}"
-        )
+        answer = f"{{{'TRUE' if truth else 'FALSE'}#{escape(wrong.feedback)}#{escape(right.feedback)}"
         answer += f"{general.strip()}}}"
         return "\n".join([meta_comment(META_PREFIX, meta), head + answer])
     lines = [meta_comment(META_PREFIX, meta), head + "{"]

@@ -85,9 +85,7 @@ class QuizFile:
         self.variant.problems.append(Problem(self.path, line, message, params))
 
 
-def load_quizzes(
-    quizzes_dir: Path, modules: dict[str, Module]
-) -> tuple[dict[str, Quiz], list[Problem]]:
+def load_quizzes(quizzes_dir: Path, modules: dict[str, Module]) -> tuple[dict[str, Quiz], list[Problem]]:
     """Every quiz under `quizzes_dir` that has no problem, plus every problem found."""
     sources, problems = read_directory(quizzes_dir)
     files = [_parse_file(parse_variant(source, QUIZ_FIELDS, False)) for source in sources]
@@ -132,9 +130,7 @@ def _check_questions(quiz_file: QuizFile) -> None:
     case_ids: set[str] = set()
     for case in body.cases:
         if case.id and case.id in case_ids:
-            quiz_file.add(
-                case.line, N_("the case id '{id}' is used twice in this file"), id=case.id
-            )
+            quiz_file.add(case.line, N_("the case id '{id}' is used twice in this file"), id=case.id)
         case_ids.add(case.id)
     seen: set[str] = set()
     for draft in body.questions:
@@ -143,10 +139,7 @@ def _check_questions(quiz_file: QuizFile) -> None:
                           id=draft.id)  # fmt: skip
         seen.add(draft.id)
         if draft.case and draft.case not in case_ids:
-            message = N_(
-                "the case '{case}' does not exist in this file: start it with "
-                "'# Title {{#{case}}}' above"
-            )
+            message = N_("the case '{case}' does not exist in this file: start it with '# Title {{#{case}}}' above")
             quiz_file.add(draft.line, message, case=draft.case)
         if draft.kind and draft.kind not in REGISTRY:
             quiz_file.add(draft.line, N_("unknown question type '{type}': use single, multiple, "

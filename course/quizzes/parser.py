@@ -136,9 +136,7 @@ def _is_option_line(line: str, kind: str) -> bool:
 def _parse_option(state: _State, line: str, number: int, kind: str) -> OptionDraft:
     problems = state.body.problems
     if match := CHOICE.match(line):
-        option = OptionDraft(
-            match["id"] or "", match["text"].strip(), "", number, match["mark"].lower()
-        )
+        option = OptionDraft(match["id"] or "", match["text"].strip(), "", number, match["mark"].lower())
     elif match := (DISTRACTOR.match(line) or MATCH_ITEM.match(line)):
         left = match.groupdict().get("left") or ""
         option = OptionDraft(match["id"] or "", match["right"], "", number, None, left)
@@ -202,9 +200,7 @@ def _read_question_attrs(question: QuestionDraft, tokens: list[str], problems: l
         question.attr_lines[key] = value
     question.kind = question.attr_lines.get("type", "")
     if not question.kind and question.id:
-        message = N_(
-            "the question '{id}' has no type: add type=single, multiple, truefalse or matching"
-        )
+        message = N_("the question '{id}' has no type: add type=single, multiple, truefalse or matching")
         problems.append((number, message, {"id": question.id}))
     points = question.attr_lines.get("points", "1")
     if not points.isascii() or not points.isdigit() or not 1 <= int(points) <= 100:

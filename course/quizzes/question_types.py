@@ -193,9 +193,7 @@ class Matching:
                               not response.is_empty, wrong, missed)  # fmt: skip
 
 
-REGISTRY: dict[str, QuestionType] = {
-    t.name: t for t in (SingleChoice(), MultipleChoice(), TrueFalse(), Matching())
-}
+REGISTRY: dict[str, QuestionType] = {t.name: t for t in (SingleChoice(), MultipleChoice(), TrueFalse(), Matching())}
 
 
 def question_type(kind: str) -> QuestionType:

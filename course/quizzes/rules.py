@@ -58,9 +58,7 @@ def counting_attempt(grading: str, attempts: Sequence[GradedAttempt]) -> GradedA
     return max(ordered, key=lambda a: (a.percent, -ordered.index(a)))
 
 
-def retake_decision(
-    settings: QuizSettings, attempts: Sequence[GradedAttempt], now: datetime
-) -> RetakeDecision:
+def retake_decision(settings: QuizSettings, attempts: Sequence[GradedAttempt], now: datetime) -> RetakeDecision:
     """May a new graded attempt start at `now`? Cooldown follows only a failed attempt."""
     used = len(attempts)
     left = None if settings.max_attempts == 0 else max(0, settings.max_attempts - used)

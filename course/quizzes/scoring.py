@@ -41,9 +41,7 @@ def grade_question(question: Question, response: Response | None) -> QuestionRes
     return question_type(question.kind).grade(question, response or Response())
 
 
-def grade_attempt(
-    questions: Sequence[Question], responses: Mapping[str, Response], pass_mark: int
-) -> AttemptResult:
+def grade_attempt(questions: Sequence[Question], responses: Mapping[str, Response], pass_mark: int) -> AttemptResult:
     """Validate, then grade every question asked; unanswered questions score zero."""
     validate_responses(questions, responses)
     results = tuple(grade_question(q, responses.get(q.id)) for q in questions)

@@ -43,8 +43,7 @@ def from_snapshot(data: Mapping[str, Any]) -> tuple[DrawnQuestion, ...]:
 def _drawn(item: Mapping[str, Any]) -> DrawnQuestion:
     case = item.get("case")
     options = tuple(
-        Option(o["id"], o["html"], o["feedback"], bool(o["correct"]), o.get("left") or {})
-        for o in item["options"]
+        Option(o["id"], o["html"], o["feedback"], bool(o["correct"]), o.get("left") or {}) for o in item["options"]
     )
     question = Question(
         id=item["id"], kind=item["kind"], points=int(item["points"]), title=item["title"],

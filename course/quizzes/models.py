@@ -1,0 +1,53 @@
+"""Quiz tables: one row per attempt, holding what was asked, the answers and the result.
+
+Persistence layer: `db` and core types only. The snapshot (JSON) is what the attempt asked,
+fixed at start (QUIZ-8); answers are a JSON object keyed by question id, so a question holds
+at most one answer per attempt, and every change goes through a conditional UPDATE on
+`version` (QUIZ-5, QUIZ-6). A partial unique index allows one open attempt per learner,
+quiz and kind (graded or practice).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from course.extensions import db
+
+IN_PROGRESS = "in_progress"
+FINISHED = "finished"
+
+
+class QuizAttempt(db.Model):
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        Index("uq_quiz_attempt_open", "user_id", "quiz_id", "is_practice", unique=True,
+              sqlite_where=text("status = 'in_progress'"),
+              postgresql_where=text("status = 'in_progress'")),
+        Index("ix_quiz_attempt_user_quiz", "user_id", "quiz_id"),
+    )  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Opaque id for URLs, so attempt numbers cannot be guessed or enumerated (AC-3).
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    is_practice: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS)
+    version: Mapped[int] = mapped_column(default=0)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    score: Mapped[float | None] = mapped_column(Double)
+    max_score: Mapped[int | None]
+    percent: Mapped[float | None] = mapped_column(Double)
+    is_passed: Mapped[bool | None]
+    # Per question: [score as "n/d", is_correct]; graded once, never recomputed.
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    practice_of_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="SET NULL"))

@@ -1,0 +1,149 @@
+"""Plain view data for the attempt and review templates, built from an attempt's snapshot.
+
+Core-side helper with no Flask import: templates get ready-made text in one language, and
+the attempt page's data carries no correctness or feedback at all (QUIZ-1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from course.content.types import pick
+from course.quizzes.drawing import DrawnQuestion
+from course.quizzes.types import MATCHING, Question, Response
+
+PAGE_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class AskedOption:
+    value: str
+    html: str
+    checked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AskedPrompt:
+    item_id: str
+    html: str
+    selected: str  # the chosen token, "" when unanswered
+
+
+@dataclass(frozen=True, slots=True)
+class AskedQuestion:
+    """One question as the learner sees it while answering: no answers, no feedback."""
+
+    id: str
+    number: int
+    kind: str
+    points: int
+    title: str
+    html: str
+    case_title: str = ""
+    case_html: str = ""
+    options: tuple[AskedOption, ...] = ()
+    prompts: tuple[AskedPrompt, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedOption:
+    html: str
+    chosen: bool
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewedQuestion:
+    number: int
+    kind: str
+    title: str
+    html: str
+    case_title: str
+    case_html: str
+    points: int
+    score: str
+    is_correct: bool
+    is_answered: bool
+    options: tuple[ReviewedOption, ...] = ()
+    general_feedback: str = ""
+    prompts: tuple[tuple[str, str, str, bool, str], ...] = field(default=())
+    # prompts: (left html, chosen answer html, right answer html, is right, feedback)
+
+
+def page_count(drawn: Sequence[DrawnQuestion]) -> int:
+    return max(1, -(-len(drawn) // PAGE_SIZE))
+
+
+def page_of(drawn: Sequence[DrawnQuestion], page: int) -> Sequence[DrawnQuestion]:
+    return drawn[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+
+
+def clamp_page(drawn: Sequence[DrawnQuestion], page: int | None) -> int:
+    return min(max(page or 0, 0), page_count(drawn) - 1)
+
+
+def _case(question: Question, lang: str, shown: set[str]) -> tuple[str, str]:
+    if question.case is None or question.case.id in shown:
+        return "", ""
+    shown.add(question.case.id)
+    return pick(question.case.title, lang), pick(question.case.html, lang)
+
+
+def asked_page(
+    drawn: Sequence[DrawnQuestion], page: int, responses: Mapping[str, Response], lang: str
+) -> list[AskedQuestion]:
+    """The questions of one page with the learner's saved (or just posted) answers."""
+    shown: set[str] = set()
+    result = []
+    for offset, item in enumerate(page_of(drawn, page)):
+        q = item.question
+        response = responses.get(q.id, Response())
+        case_title, case_html = _case(q, lang, shown)
+        by_id = {o.id: o for o in q.options}
+        tokens = {option_id: f"c{i}" for i, option_id in enumerate(item.option_order)}
+        options = tuple(AskedOption(tokens[o] if q.kind == MATCHING else o, pick(by_id[o].html, lang),
+                                    o in response.chosen) for o in item.option_order)  # fmt: skip
+        chosen = response.match_map()
+        prompts = tuple(AskedPrompt(p.id, pick(p.left_html, lang), tokens.get(chosen.get(p.id, ""), ""))
+                        for p in q.prompts)  # fmt: skip
+        result.append(AskedQuestion(q.id, page * PAGE_SIZE + offset + 1, q.kind, q.points,
+                                    pick(q.title, lang), pick(q.html, lang), case_title, case_html,
+                                    options, prompts))  # fmt: skip
+    return result
+
+
+def reviewed(
+    drawn: Sequence[DrawnQuestion], responses: Mapping[str, Response],
+    results: Mapping[str, list], lang: str,
+) -> list[ReviewedQuestion]:  # fmt: skip
+    """Every question with the learner's answers, what was right, and the feedback."""
+    shown: set[str] = set()
+    out = []
+    for number, item in enumerate(drawn, start=1):
+        q = item.question
+        response = responses.get(q.id, Response())
+        score, is_correct = results.get(q.id, ["0/1", False])
+        by_id = {o.id: o for o in q.options}
+        options = tuple(ReviewedOption(pick(by_id[o].html, lang), o in response.chosen,
+                                       by_id[o].is_correct, pick(by_id[o].feedback_html, lang))
+                        for o in item.option_order)  # fmt: skip
+        chosen = response.match_map()
+        prompts = tuple((pick(p.left_html, lang),
+                         pick(by_id[chosen[p.id]].html, lang) if p.id in chosen else "",
+                         pick(p.html, lang), chosen.get(p.id) == p.id, pick(p.feedback_html, lang))
+                        for p in q.prompts)  # fmt: skip
+        case_title, case_html = _case(q, lang, shown)
+        out.append(ReviewedQuestion(
+            number, q.kind, pick(q.title, lang), pick(q.html, lang), case_title, case_html,
+            q.points, _points(score), bool(is_correct), not response.is_empty, options,
+            pick(q.general_feedback_html, lang), prompts,
+        ))  # fmt: skip
+    return out
+
+
+def _points(stored: str) -> str:
+    value = Fraction(stored)
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"

@@ -1,0 +1,255 @@
+"""Quiz use cases: start, save, submit, practise, and the learner's status per quiz.
+
+Use-case layer: core, models and a session passed in; never request, current_user or
+commit() (the view or CLI commits once). Every change to an attempt is a conditional UPDATE:
+`WHERE status='in_progress' AND version=:seen`, checked by rowcount, so a double click, a
+second tab or ten parallel submits give exactly one result (QUIZ-4, QUIZ-5, QUIZ-6).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from course.accounts.models import User
+from course.clock import as_utc
+from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions
+from course.quizzes.errors import (
+    AttemptAlreadySubmitted,
+    AttemptNotFound,
+    InvalidAnswer,
+    PracticeNotAvailable,
+    RetakeNotAllowed,
+    StaleAttempt,
+)
+from course.quizzes.models import FINISHED, IN_PROGRESS, QuizAttempt
+from course.quizzes.rules import GradedAttempt, QuizStatus, quiz_status, retake_decision
+from course.quizzes.scoring import InvalidResponse, grade_attempt, validate_responses
+from course.quizzes.snapshot import from_snapshot, responses_from_json, responses_to_json
+from course.quizzes.snapshot import to_snapshot as questions_snapshot
+from course.quizzes.types import AttemptResult, Quiz, QuizSettings, Response
+
+
+def new_public_id() -> str:
+    """128 random bits, URL-safe: attempt URLs cannot be guessed (AC-3)."""
+    return secrets.token_urlsafe(16)
+
+
+def owned_attempt(session: Session, learner: User, public_id: str) -> QuizAttempt:
+    """The learner's own attempt, or AttemptNotFound, whoever else's it may be (AC-3)."""
+    attempt = session.scalar(
+        select(QuizAttempt).where(QuizAttempt.public_id == public_id[:32], QuizAttempt.user_id == learner.id)
+    )
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
+
+
+def open_attempt(session: Session, learner: User, quiz_id: str, practice: bool = False) -> QuizAttempt | None:
+    """The learner's attempt in progress on this quiz, if any."""
+    return session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == learner.id,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.is_practice == practice,
+            QuizAttempt.status == IN_PROGRESS,
+        )
+    )
+
+
+def graded_attempts(session: Session, learner: User, quiz_id: str) -> list[QuizAttempt]:
+    """Finished graded (not practice) attempts, oldest first."""
+    return list(
+        session.scalars(
+            select(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == learner.id,
+                QuizAttempt.quiz_id == quiz_id,
+                QuizAttempt.is_practice.is_(False),
+                QuizAttempt.status == FINISHED,
+            )
+            .order_by(QuizAttempt.finished_at, QuizAttempt.id)
+        )
+    )
+
+
+def _as_graded(attempt: QuizAttempt) -> GradedAttempt:
+    return GradedAttempt(
+        as_utc(attempt.finished_at or attempt.updated_at),
+        attempt.percent or 0.0,
+        bool(attempt.is_passed),
+    )
+
+
+def start_attempt(
+    session: Session, learner: User, quiz: Quiz, quizzes: Mapping[str, Quiz], now: datetime
+) -> QuizAttempt:
+    """Resume the open attempt, or start one if the retake rules allow (QUIZ-7)."""
+    existing = open_attempt(session, learner, quiz.id)
+    if existing is not None:
+        return existing
+    history = [_as_graded(a) for a in graded_attempts(session, learner, quiz.id)]
+    decision = retake_decision(quiz.settings, history, now)
+    if not decision.allowed:
+        raise RetakeNotAllowed(decision.reason, decision.next_allowed_at)
+    drawn = draw_attempt(quiz, quizzes, secrets.randbits(32))
+    return _insert(session, learner, quiz.id, quiz.content_hash, _snapshot(drawn, quiz.settings),
+                   now)  # fmt: skip
+
+
+def _snapshot(drawn: tuple[DrawnQuestion, ...], settings: QuizSettings) -> dict[str, Any]:
+    """What was asked and the settings in force, so later edits change nothing (QUIZ-8)."""
+    data = questions_snapshot(drawn)
+    data["settings"] = dataclasses.asdict(settings)
+    return data
+
+
+def _insert(
+    session: Session, learner: User, quiz_id: str, content_hash: str, snapshot: dict[str, Any],
+    now: datetime, practice_of: QuizAttempt | None = None,
+) -> QuizAttempt:  # fmt: skip
+    attempt = QuizAttempt(
+        public_id=new_public_id(), user_id=learner.id, quiz_id=quiz_id,
+        content_hash=content_hash, is_practice=practice_of is not None, status=IN_PROGRESS,
+        version=0, snapshot=snapshot, answers={}, started_at=now, updated_at=now,
+        practice_of_id=practice_of.id if practice_of else None,
+    )  # fmt: skip
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:  # a double click started one between our check and insert
+        existing = open_attempt(session, learner, quiz_id, practice_of is not None)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def attempt_questions(attempt: QuizAttempt) -> tuple[DrawnQuestion, ...]:
+    """The questions as asked in this attempt, in their order, from its snapshot."""
+    return from_snapshot(attempt.snapshot)
+
+
+def attempt_settings(attempt: QuizAttempt) -> QuizSettings:
+    return QuizSettings(**attempt.snapshot.get("settings", {}))
+
+
+def stored_responses(attempt: QuizAttempt) -> dict[str, Response]:
+    return responses_from_json(attempt.answers)
+
+
+def _merged(attempt: QuizAttempt, responses: Mapping[str, Response]) -> dict[str, Any]:
+    questions = [d.question for d in attempt_questions(attempt)]
+    try:
+        validate_responses(questions, responses)
+    except InvalidResponse as invalid:
+        raise InvalidAnswer(invalid.message) from None
+    merged = stored_responses(attempt)
+    merged.update(responses)
+    return responses_to_json(merged)
+
+
+def save_answers(
+    session: Session, attempt: QuizAttempt, responses: Mapping[str, Response], version: int,
+    now: datetime,
+) -> int:  # fmt: skip
+    """Store answers for some questions; return the new version. Refuses stale forms."""
+    if attempt.status != IN_PROGRESS:
+        raise AttemptAlreadySubmitted()
+    answers = _merged(attempt, responses)
+    _update(session, attempt, version, answers=answers, version=version + 1, updated_at=now)
+    return version + 1
+
+
+def submit_attempt(
+    session: Session, attempt: QuizAttempt, responses: Mapping[str, Response], version: int,
+    now: datetime,
+) -> AttemptResult:  # fmt: skip
+    """Save the last answers and grade the attempt from its snapshot, exactly once."""
+    if attempt.status != IN_PROGRESS:
+        raise AttemptAlreadySubmitted()
+    answers = _merged(attempt, responses)
+    questions = [d.question for d in attempt_questions(attempt)]
+    result = grade_attempt(questions, responses_from_json(answers),
+                           attempt_settings(attempt).pass_mark)  # fmt: skip
+    _update(
+        session, attempt, version, status=FINISHED, answers=answers, version=version + 1,
+        updated_at=now, finished_at=now, score=float(result.score), max_score=result.max_score,
+        percent=result.percent, is_passed=result.is_passed,
+        results={r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct]
+                 for r in result.questions},
+    )  # fmt: skip
+    return result
+
+
+def _update(session: Session, attempt: QuizAttempt, seen_version: int, **values: Any) -> None:
+    """The conditional UPDATE every change goes through; refusals say why (QUIZ-5, QUIZ-6)."""
+    statement = (
+        update(QuizAttempt)
+        .where(
+            QuizAttempt.id == attempt.id,
+            QuizAttempt.status == IN_PROGRESS,
+            QuizAttempt.version == seen_version,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if session.execute(statement).rowcount == 1:  # type: ignore[attr-defined]
+        session.expire(attempt)
+        return
+    session.expire(attempt)
+    status, version = session.execute(
+        select(QuizAttempt.status, QuizAttempt.version).where(QuizAttempt.id == attempt.id)
+    ).one()
+    if status != IN_PROGRESS:
+        raise AttemptAlreadySubmitted()
+    raise StaleAttempt(version)
+
+
+def start_practice(session: Session, learner: User, attempt: QuizAttempt, now: datetime) -> QuizAttempt:
+    """A round of only the questions answered wrong; it never counts towards the pass."""
+    if attempt.status != FINISHED or attempt.user_id != learner.id:
+        raise PracticeNotAvailable()
+    wrong = {qid for qid, (_, correct) in (attempt.results or {}).items() if not correct}
+    if not wrong:
+        raise PracticeNotAvailable()
+    existing = open_attempt(session, learner, attempt.quiz_id, practice=True)
+    if existing is not None and existing.practice_of_id == attempt.id:
+        return existing
+    if existing is not None:  # an unfinished practice round of an older attempt: replace it
+        session.delete(existing)
+        session.flush()
+    drawn = practice_questions(attempt_questions(attempt), wrong, secrets.randbits(32))
+    snapshot = {**questions_snapshot(drawn), "settings": attempt.snapshot.get("settings", {})}
+    return _insert(session, learner, attempt.quiz_id, attempt.content_hash, snapshot, now,
+                   practice_of=attempt)  # fmt: skip
+
+
+def learner_quiz_statuses(
+    session: Session, learner: User, quizzes: Mapping[str, Quiz], now: datetime
+) -> dict[str, QuizStatus]:
+    """Status of every quiz for one learner, from one query (dashboard, progress)."""
+    rows = session.execute(
+        select(QuizAttempt.quiz_id, QuizAttempt.status, QuizAttempt.finished_at,
+               QuizAttempt.updated_at, QuizAttempt.percent, QuizAttempt.is_passed)
+        .where(QuizAttempt.user_id == learner.id, QuizAttempt.is_practice.is_(False))
+    ).all()  # fmt: skip
+    finished: dict[str, list[GradedAttempt]] = {}
+    open_ids: set[str] = set()
+    for quiz_id, status, finished_at, updated_at, percent, passed in rows:
+        if status == IN_PROGRESS:
+            open_ids.add(quiz_id)
+        else:
+            graded = GradedAttempt(as_utc(finished_at or updated_at), percent or 0.0, bool(passed))
+            finished.setdefault(quiz_id, []).append(graded)
+    return {
+        quiz_id: quiz_status(quiz.settings, finished.get(quiz_id, []), now, quiz_id in open_ids)
+        for quiz_id, quiz in quizzes.items()
+    }

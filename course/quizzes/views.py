@@ -1,0 +1,217 @@
+"""Quiz pages: the quiz, an attempt page by page, autosave, submit, result and review, practice.
+
+Web layer: thin views. Check order as in Moodle (QUIZ-3): login (app) -> CSRF (app) ->
+ownership (404 for anyone else's attempt) -> permission -> "still open" -> validation ->
+scoring. Every POST redirects (303) on success: Post/Redirect/Get (QUIZ-4).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from course.clock import utcnow
+from course.content.access import current_catalog
+from course.errors import handle_csrf_error
+from course.extensions import db
+from course.i18n import current_language
+from course.quizzes import services
+from course.quizzes.errors import (
+    AttemptAlreadySubmitted,
+    AttemptNotFound,
+    InvalidAnswer,
+    PracticeNotAvailable,
+    QuizError,
+    RetakeNotAllowed,
+    StaleAttempt,
+)
+from course.quizzes.forms import AttemptForm, StartForm, parse_answers
+from course.quizzes.models import FINISHED, QuizAttempt
+from course.quizzes.present import asked_page, clamp_page, page_count, page_of, reviewed
+from course.quizzes.types import Quiz, Response
+
+bp = Blueprint("quizzes", __name__)
+
+
+def _quiz_or_404(quiz_id: str) -> Quiz:
+    quiz = current_catalog().quizzes.get(quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+def _attempt_or_404(public_id: str) -> QuizAttempt:
+    try:
+        return services.owned_attempt(db.session, current_user, public_id)
+    except AttemptNotFound:
+        abort(404)
+
+
+def _refusal_text(error: QuizError) -> str:
+    if isinstance(error, RetakeNotAllowed) and error.next_allowed_at:
+        when = format_datetime(error.next_allowed_at, "short")
+        return _("You can take this quiz again from %(when)s.", when=when)
+    return _(error.message)
+
+
+@bp.get("/quizzes/<quiz_id>")
+def show(quiz_id: str):
+    quiz = _quiz_or_404(quiz_id)
+    return _render_quiz(quiz)
+
+
+def _render_quiz(quiz: Quiz, message: str | None = None, status: int = 200):
+    now = utcnow()
+    state = services.learner_quiz_statuses(db.session, current_user, {quiz.id: quiz}, now)[quiz.id]
+    history = services.graded_attempts(db.session, current_user, quiz.id)
+    page = render_template("quizzes/show.html", quiz=quiz, state=state, history=history,
+                           open_attempt=services.open_attempt(db.session, current_user, quiz.id),
+                           form=StartForm(), message=message, lang=current_language())  # fmt: skip
+    return page, status
+
+
+@bp.post("/quizzes/<quiz_id>/start")
+def start(quiz_id: str):
+    quiz = _quiz_or_404(quiz_id)
+    if not StartForm().validate():
+        abort(400)
+    try:
+        attempt = services.start_attempt(db.session, current_user, quiz,
+                                         current_catalog().quizzes, utcnow())  # fmt: skip
+    except RetakeNotAllowed as refusal:
+        return _render_quiz(quiz, _refusal_text(refusal), 403)
+    db.session.commit()
+    return redirect(url_for(".attempt", public_id=attempt.public_id), 303)
+
+
+@bp.get("/attempts/<public_id>")
+def attempt(public_id: str):
+    attempt = _attempt_or_404(public_id)
+    if attempt.status == FINISHED:
+        return redirect(url_for(".result", public_id=public_id), 303)
+    return _render_attempt(attempt, request.args.get("page", 0, type=int))
+
+
+def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message: str | None = None,
+                    status: int = 200):  # fmt: skip
+    drawn = services.attempt_questions(attempt)
+    page = clamp_page(drawn, page)
+    responses = {**services.stored_responses(attempt), **(posted or {})}
+    answered = sum(1 for d in drawn if not responses.get(d.question.id, _EMPTY).is_empty)
+    return render_template(
+        "quizzes/attempt.html", attempt=attempt, quiz=current_catalog().quizzes.get(attempt.quiz_id),
+        questions=asked_page(drawn, page, responses, current_language()), page=page,
+        pages=page_count(drawn), total=len(drawn), answered=answered, form=AttemptForm(),
+        message=message,
+    ), status  # fmt: skip
+
+
+@bp.post("/attempts/<public_id>")
+def save(public_id: str):
+    attempt = _attempt_or_404(public_id)
+    form = AttemptForm()
+    if attempt.status == FINISHED:
+        flash(_(AttemptAlreadySubmitted.message), "info")
+        return redirect(url_for(".result", public_id=public_id), 303)
+    if not form.validate():
+        return _render_attempt(attempt, 0, message=_(InvalidAnswer.message), status=400)
+    page, action = form.page.data or 0, form.action.data or "save"
+    try:
+        _store(attempt, form, page, submit=action == "submit")
+    except AttemptAlreadySubmitted as done:
+        flash(_(done.message), "info")
+        return redirect(url_for(".result", public_id=public_id), 303)
+    except (StaleAttempt, InvalidAnswer) as refusal:
+        db.session.rollback()
+        code = 409 if isinstance(refusal, StaleAttempt) else 400
+        return _render_attempt(attempt, page, message=_(refusal.message), status=code)
+    if action == "submit":
+        return redirect(url_for(".result", public_id=public_id), 303)
+    page += {"next": 1, "previous": -1}.get(action, 0)
+    return redirect(url_for(".attempt", public_id=public_id, page=page), 303)
+
+
+def _store(attempt: QuizAttempt, form: AttemptForm, page: int, submit: bool) -> int:
+    """Save (or submit) the answers posted for one page, then commit."""
+    drawn = services.attempt_questions(attempt)
+    responses = parse_answers(request.form, page_of(drawn, clamp_page(drawn, page)))
+    call = services.submit_attempt if submit else services.save_answers
+    result = call(db.session, attempt, responses, form.version.data, utcnow())
+    db.session.commit()
+    return result if isinstance(result, int) else 0
+
+
+@bp.post("/attempts/<public_id>/autosave")
+def autosave(public_id: str):
+    """Progressive autosave for JavaScript: JSON in, JSON out, same rules as the form."""
+    attempt = _attempt_or_404(public_id)
+    form = AttemptForm()
+    if attempt.status == FINISHED:
+        return jsonify(error=_(AttemptAlreadySubmitted.message)), 409
+    if not form.validate():
+        return jsonify(error=_(InvalidAnswer.message)), 400
+    try:
+        version = _store(attempt, form, form.page.data or 0, submit=False)
+    except StaleAttempt as stale:
+        db.session.rollback()
+        return jsonify(error=_(stale.message), version=stale.version), 409
+    except (AttemptAlreadySubmitted, InvalidAnswer) as refusal:
+        db.session.rollback()
+        return jsonify(error=_(refusal.message)), 400
+    return jsonify(version=version, saved=_("All answers saved."))
+
+
+@bp.get("/attempts/<public_id>/result")
+def result(public_id: str):
+    attempt = _attempt_or_404(public_id)
+    if attempt.status != FINISHED:
+        return redirect(url_for(".attempt", public_id=public_id), 303)
+    settings = services.attempt_settings(attempt)
+    review = reviewed(services.attempt_questions(attempt), services.stored_responses(attempt),
+                      attempt.results or {}, current_language())  # fmt: skip
+    quiz = current_catalog().quizzes.get(attempt.quiz_id)
+    return render_template("quizzes/result.html", attempt=attempt, settings=settings, quiz=quiz,
+                           review=review, form=StartForm(), lang=current_language())  # fmt: skip
+
+
+@bp.post("/attempts/<public_id>/practice")
+def practice(public_id: str):
+    """Practise what you missed: a round that never counts towards the pass."""
+    attempt = _attempt_or_404(public_id)
+    if not StartForm().validate():
+        abort(400)
+    try:
+        round_ = services.start_practice(db.session, current_user, attempt, utcnow())
+    except PracticeNotAvailable as nothing:
+        flash(_(nothing.message), "info")
+        return redirect(url_for(".result", public_id=public_id), 303)
+    db.session.commit()
+    return redirect(url_for(".attempt", public_id=round_.public_id), 303)
+
+
+@bp.errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    """CSRF-2: an expired or missing token never loses answers: show them again, unsaved."""
+    public_id = (request.view_args or {}).get("public_id")
+    if request.endpoint == "quizzes.autosave":
+        return jsonify(error=_("Your answers could not be saved automatically. Press Save.")), 400
+    if request.endpoint != "quizzes.save" or not current_user.is_authenticated or not public_id:
+        return handle_csrf_error(error)
+    try:
+        attempt = services.owned_attempt(db.session, current_user, public_id)
+    except AttemptNotFound:
+        abort(404)
+    if attempt.status == FINISHED:
+        return redirect(url_for(".result", public_id=public_id), 303)
+    drawn = services.attempt_questions(attempt)
+    page = clamp_page(drawn, request.form.get("page", 0, type=int))
+    posted = parse_answers(request.form, page_of(drawn, page), strict=False)
+    message = _("The page had expired, so your answers are not saved yet. They are shown below: "
+                "press Save to keep them.")  # fmt: skip
+    return _render_attempt(attempt, page, posted, message, 400)
+
+
+_EMPTY = Response()
