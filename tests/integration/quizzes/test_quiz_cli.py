@@ -1,0 +1,75 @@
+"""`flask quizzes import-gift / export-gift` and `flask content check` on quiz files."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.conftest import DATA
+
+GIFT = DATA / "quizzes" / "gift"
+
+
+def test_import_gift_writes_the_quiz_and_lists_what_was_not_converted(app, tmp_path):
+    out = tmp_path / "screening-quiz.en.md"
+    source = tmp_path / "features.gift"
+    source.write_bytes(b"\xef\xbb\xbf" + (GIFT / "features.gift").read_bytes().replace(b"\n", b"\r\n"))
+    result = app.test_cli_runner().invoke(
+        args=["quizzes", "import-gift", str(source), "--out", str(out), "--module", "basics"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "6 questions converted, 3 not converted" in result.stdout
+    assert f"{source}:44: short-answer questions cannot be converted" in result.stderr
+    assert f"{source}:46: numerical" in result.stderr and f"{source}:48: essay" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("---\nid: screening-quiz\nmodule: basics\n")
+
+
+def test_import_gift_exits_1_when_nothing_converts(app, tmp_path):
+    source = tmp_path / "only-essay.gift"
+    source.write_text("::E::Describe.{}\n", encoding="utf-8")
+    out = tmp_path / "q.uk.md"
+    result = app.test_cli_runner().invoke(args=["quizzes", "import-gift", str(source), "--out", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert f"{source}:1: essay" in result.stderr
+
+
+def test_export_then_import_round_trip_via_cli(app, tmp_path):
+    runner = app.test_cli_runner()
+    gift = tmp_path / "basics.gift"
+    exported = runner.invoke(
+        args=["quizzes", "export-gift", str(DATA / "quizzes" / "good" / "basics.en.md"), "--out", str(gift)]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "$CATEGORY: $course$/basics-quiz" in gift.read_text(encoding="utf-8")
+    out = tmp_path / "basics-quiz.en.md"
+    imported = runner.invoke(args=["quizzes", "import-gift", str(gift), "--out", str(out)])
+    assert imported.exit_code == 0 and "4 questions converted, 0 not converted" in imported.stdout
+    text = out.read_text(encoding="utf-8")
+    assert (
+        "## Which elements of trafficking are present? {#q-elements type=multiple points=2 case=case-job-offer}" in text
+    )
+    assert "- [x] Recruitment by deception {#deception}" in text
+
+
+def test_export_refuses_a_broken_quiz_file(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "quizzes",
+            "export-gift",
+            str(DATA / "quizzes" / "broken" / "no-correct.en.md"),
+            "--out",
+            str(tmp_path / "x.gift"),
+        ]
+    )
+    assert result.exit_code == 1 and "no-correct.en.md:7: " in result.stderr
+
+
+def test_content_check_lists_quiz_problems(app, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "course", content)
+    shutil.copy(DATA / "quizzes" / "broken" / "two-correct-single.en.md", content / "quizzes")
+    result = app.test_cli_runner().invoke(
+        args=["content", "check", str(content), "--quizzes", str(content / "quizzes")]
+    )
+    assert result.exit_code == 1
+    assert "two-correct-single.en.md:7: the question 'q-two' is single choice but has 2 correct" in result.output
