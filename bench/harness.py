@@ -84,7 +84,7 @@ def wrk(url: str, headers: dict[str, str] | None = None, duration: str = DURATIO
     """Load `url` from 127.0.0.1 with wrk; bounded by `duration`."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing: run `make bench`, which installs it")
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "--latency", url]
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}", "--latency", url]
     for name, value in (headers or {}).items():
         command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout

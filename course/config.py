@@ -49,7 +49,7 @@ class BaseConfig:
     ENV_NAME = "base"
     DEBUG = False
     TESTING = False
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None  # CSRF-2: the token lives as long as the session
     MAX_CONTENT_LENGTH = 1024 * 1024  # OUT-7
     MAX_FORM_PARTS = 1000
@@ -60,6 +60,9 @@ class BaseConfig:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie expires SESSION_MAX_HOURS after login; idle time is checked by the server
+    # (course/security.py), so re-signing the cookie on every response buys nothing.
+    SESSION_REFRESH_EACH_REQUEST = False
     BABEL_DEFAULT_LOCALE = "uk"
     LANGUAGES = ("uk", "en")
     LOGIN_FAILURES_PER_ACCOUNT = 5
@@ -101,6 +104,9 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     config.setdefault("DATABASE_URL", setting("DATABASE_URL") or
                       f"sqlite:///{instance_path / 'frontline.db'}")  # fmt: skip
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server can drop idle connections; an embedded SQLite file cannot, so skip the ping there.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     for name in ("CONTENT_DIR", "QUIZZES_DIR", "CERTIFICATES_DIR"):
         config[name] = str(PROJECT_ROOT / str(setting(name)))
     config["BASE_URL"] = str(setting("BASE_URL")).rstrip("/")

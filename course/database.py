@@ -1,8 +1,9 @@
 """Database wiring: SQLite tuned for concurrent workers (REL-1); PostgreSQL as is.
 
-SQLite runs in WAL mode with a busy timeout, and write requests start their transaction
-with BEGIN IMMEDIATE: in WAL mode a transaction that reads first and writes later can fail
-with SQLITE_BUSY whatever the timeout, and taking the write lock up front avoids that.
+SQLite runs in WAL mode with a busy timeout, and write requests (and CLI commands, and
+services run outside a request) start their transaction with BEGIN IMMEDIATE: in WAL mode a
+transaction that reads first and writes later can fail with SQLITE_BUSY whatever the timeout,
+and taking the write lock up front avoids that.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 def _begin_sqlite(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
-    writing = connection.get_execution_options().get(WRITE_OPTION) or (
-        has_request_context() and request.method not in SAFE_METHODS
-    )
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+    if connection.get_execution_options().get(WRITE_OPTION) or not has_request_context():
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif request.method not in SAFE_METHODS:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Safe requests only read: each statement runs in autocommit and sees the latest commit,
+    # which saves a round trip on the hottest pages.

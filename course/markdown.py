@@ -18,7 +18,7 @@ import nh3
 EXTENSIONS = ["tables", "def_list", "admonition", "sane_lists"]
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "code", "pre",
     "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr",
     "th", "td", "a", "abbr", "sup", "sub", "div", "span", "del",
 }  # fmt: skip

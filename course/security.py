@@ -32,6 +32,7 @@ STATIC_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Server": "frontline",
 }
 UNSAFE_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
 SEEN_WRITE_INTERVAL = 60  # seconds: avoid a new cookie on every request
@@ -53,15 +54,31 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
-def set_security_headers(response: Response) -> Response:
-    for name, value in STATIC_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if current_app.config.get("HSTS"):
-        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    # HDR-3: shared PCs in police stations; the back button must not show private pages.
-    if current_user.is_authenticated or request.endpoint in ("accounts.login", "accounts.register"):
+class SecurityHeaders:
+    """WSGI middleware adding the fixed headers to every response, error pages and static files
+    included; a plain list append, because the hottest pages pay for every header (HDR-1, HDR-2)."""
+
+    def __init__(self, wsgi_app, hsts: bool) -> None:
+        self.wsgi_app = wsgi_app
+        extra = [("Strict-Transport-Security", "max-age=31536000; includeSubDomains")] if hsts else []
+        self.headers = list(STATIC_HEADERS.items()) + extra
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend(item for item in self.headers if item[0].lower() not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+def set_private_cache_control(response: Response) -> Response:
+    """HDR-3: shared PCs in police stations; the back button must not show private pages.
+
+    Judged from the session cookie's claim (no database query): a page is private whenever the
+    browser presents a login, valid or not."""
+    if "_user_id" in session or request.endpoint in ("accounts.login", "accounts.register"):
         response.headers["Cache-Control"] = "no-store"
-    response.headers["Server"] = "frontline"
     return response
 
 
@@ -105,4 +122,5 @@ def _local_path(url: str | None) -> str | None:
 
 def init_app(app: Flask) -> None:
     app.before_request(enforce_session_timeouts)
-    app.after_request(set_security_headers)
+    app.after_request(set_private_cache_control)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("HSTS", False))  # type: ignore[method-assign]

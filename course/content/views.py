@@ -9,10 +9,11 @@ from course.access import public
 from course.accounts.forms import EmptyForm
 from course.clock import utcnow
 from course.content.access import current_catalog, lesson_or_404, module_or_404
+from course.content.pages import lesson_page
 from course.extensions import db
 from course.i18n import current_language
-from course.progress.rules import next_lesson, previous_lesson
-from course.progress.services import mark_read, read_lessons
+from course.progress.rules import next_lesson
+from course.progress.services import lesson_is_read, mark_read, read_lessons
 
 bp = Blueprint("content", __name__)
 
@@ -34,17 +35,8 @@ def module(module_id: str):
 def lesson(module_id: str, lesson_id: str):
     module = module_or_404(module_id)
     lesson = lesson_or_404(module, lesson_id)
-    read = read_lessons(db.session, current_user.id, module.id)
-    return render_template(
-        "content/lesson.html",
-        module=module,
-        lesson=lesson,
-        read=read,
-        lang=current_language(),
-        previous_id=previous_lesson(module, lesson.id),
-        next_id=next_lesson(module, lesson.id),
-        form=EmptyForm(),
-    )
+    is_read = lesson_is_read(db.session, current_user.id, module.id, lesson.id)
+    return lesson_page(module, lesson, current_language(), is_read, current_user.is_admin)
 
 
 @bp.post("/modules/<module_id>/<lesson_id>/read")

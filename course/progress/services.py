@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,24 @@ def read_rows(session: Session, user_id: int, module_id: str | None = None) -> l
 
 def read_lessons(session: Session, user_id: int, module_id: str) -> frozenset[str]:
     return frozenset(lesson for _, lesson, _ in read_rows(session, user_id, module_id))
+
+
+# Built once: the lesson page (the hottest page) asks only this, on every request.
+_IS_READ = (
+    select(LessonRead.id)
+    .where(
+        LessonRead.user_id == bindparam("user_id"),
+        LessonRead.module_id == bindparam("module_id"),
+        LessonRead.lesson_id == bindparam("lesson_id"),
+    )
+    .limit(1)
+)
+
+
+def lesson_is_read(session: Session, user_id: int, module_id: str, lesson_id: str) -> bool:
+    """One indexed lookup on the (user, module, lesson) unique index."""
+    params = {"user_id": user_id, "module_id": module_id, "lesson_id": lesson_id}
+    return session.connection().execute(_IS_READ, params).first() is not None
 
 
 def learner_progress(session: Session, user: User, modules: Sequence[Module]) -> CourseProgress:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from course.clock import utcnow
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
-from course.clock import utcnow
 from course.progress.services import learner_progress, quiz_statuses
 
 bp = Blueprint("progress", __name__)
