@@ -34,6 +34,7 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
     client = app.test_client()
     client.post("/login", data={"email": "bench@example.org", "password": "correct horse battery staple",
                                 "csrf_token": csrf_token(client)})  # fmt: skip
+    client.get(path)  # as a browser would: the first page stores the session's CSRF secret
     return path, f"session={client.get_cookie('session').value}"
 
 

@@ -7,13 +7,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course import access, database, errors, i18n, logs, security  # noqa: F401 - database registers events
 from course.config import CONFIGS, DevelopmentConfig, resolve
 from course.content.access import EXTENSION_KEY
 from course.content.catalog import build_catalog
+from course.database import SAFE_METHODS
 from course.extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger("frontline.app")
@@ -61,7 +62,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page explains itself; no flash in two languages
     login_manager.session_protection = "basic"
-    login_manager.user_loader(lambda session_id: load_session_user(db.session, session_id))
+    login_manager.user_loader(
+        lambda session_id: load_session_user(db.session, session_id, read_only=request.method in SAFE_METHODS)
+    )
     _import_models()
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, LoginFailure, User
 from course.accounts.passwords import (
@@ -20,6 +20,7 @@ from course.accounts.passwords import (
 )
 from course.accounts.validation import clean_email, clean_text
 from course.problems import N_
+from course.readcache import cached_read
 
 
 class AccountError(Exception):
@@ -153,12 +154,34 @@ def change_password(user: User, current: str, new: str) -> None:
     end_all_sessions(user)
 
 
-def load_session_user(session: Session, session_id: str) -> User | None:
-    """Flask-Login's loader: `<id>:<epoch>`; a stale epoch or inactive user is anonymous."""
+def load_session_user(session: Session, session_id: str, read_only: bool = False) -> User | None:
+    """Flask-Login's loader: `<id>:<epoch>`; a stale epoch or inactive user is anonymous.
+
+    `read_only` (safe requests) answers from the exact read cache with a detached copy of the
+    user; requests that may write get the row attached to the session."""
     user_id, _, epoch = session_id.partition(":")
-    if not user_id.isdigit() or not epoch.isdigit():
+    if not user_id.isdigit() or not epoch.isdigit() or len(user_id) > 18:
         return None
-    user = session.get(User, int(user_id))
+    if read_only:
+        row = cached_read(session, ("user", int(user_id)), lambda: _user_row(session, int(user_id)))
+        user = _detached_user(row) if row else None
+    else:
+        user = session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_epoch != int(epoch):
         return None
+    return user
+
+
+_USER_COLUMNS = tuple(User.__table__.columns)
+
+
+def _user_row(session: Session, user_id: int) -> dict | None:
+    row = session.connection().execute(select(*_USER_COLUMNS).where(User.id == user_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def _detached_user(row: dict) -> User:
+    """A fresh instance per request (never shared), detached: reading it never queries."""
+    user = User(**row)
+    make_transient_to_detached(user)
     return user

@@ -16,6 +16,7 @@ from course.progress.rules import CourseProgress, ReadKey, course_progress
 from course.quizzes.rules import QuizStatus
 from course.quizzes.services import learner_quiz_statuses
 from course.quizzes.types import Quiz
+from course.readcache import cached_read
 
 FINAL_QUIZ_KEY = "final"
 
@@ -63,9 +64,13 @@ _IS_READ = (
 
 
 def lesson_is_read(session: Session, user_id: int, module_id: str, lesson_id: str) -> bool:
-    """One indexed lookup on the (user, module, lesson) unique index."""
+    """One indexed lookup on the (user, module, lesson) unique index, through the read cache."""
     params = {"user_id": user_id, "module_id": module_id, "lesson_id": lesson_id}
-    return session.connection().execute(_IS_READ, params).first() is not None
+
+    def load() -> bool:
+        return session.connection().execute(_IS_READ, params).first() is not None
+
+    return cached_read(session, ("read", user_id, module_id, lesson_id), load)
 
 
 def learner_progress(session: Session, user: User, modules: Sequence[Module]) -> CourseProgress:
