@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
+import json
+import subprocess
+import sys
 
 from tests.integration.test_learning import read_lesson
 
 
 def other_worker_runs(app, statement: str, **params) -> None:
-    """A separate engine stands in for another gunicorn worker's connection."""
-    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
-    with engine.begin() as connection:
-        connection.execute(text(statement), params)
-    engine.dispose()
+    """Another process stands in for another gunicorn worker (its commits are not ours)."""
+    code = (
+        "import json, sys; from sqlalchemy import create_engine, text\n"
+        "url, statement, params = json.loads(sys.argv[1])\n"
+        "engine = create_engine(url)\n"
+        "with engine.begin() as connection: connection.execute(text(statement), params)\n"
+    )
+    argument = json.dumps([app.config["SQLALCHEMY_DATABASE_URI"], statement, params])
+    subprocess.run([sys.executable, "-c", code, argument], check=True, timeout=60)
 
 
 def test_logout_in_another_worker_ends_this_session_at_once_SESS_2(app, make_learner, auth, client):
