@@ -1,14 +1,19 @@
-"""Course overview, module, lesson and page views. Thin: the catalog holds rendered HTML."""
+"""Course overview, module, lesson, page and job-aid views. Thin: the catalog holds rendered HTML."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from io import BytesIO
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.access import public
 from course.accounts.forms import EmptyForm
 from course.clock import utcnow
 from course.content.access import current_catalog, lesson_or_404, module_or_404
+from course.content.job_aids import JobAidSheet, render_pdf, sheet_html
 from course.content.pages import lesson_page
 from course.extensions import db
 from course.i18n import current_language
@@ -28,7 +33,10 @@ def overview():
 def module(module_id: str):
     module = module_or_404(module_id)
     read = read_lessons(db.session, current_user.id, module.id)
-    return render_template("content/module.html", module=module, read=read, lang=current_language())
+    catalog = current_catalog()
+    quiz = next((q for q in catalog.quizzes.values() if q.module_id == module.id and not q.is_final), None)
+    return render_template("content/module.html", module=module, read=read, lang=current_language(),
+                           quiz=quiz, job_aid=catalog.job_aids.get(module.id))  # fmt: skip
 
 
 @bp.get("/modules/<module_id>/<lesson_id>")
@@ -60,3 +68,45 @@ def page(page_id: str):
     if page is None:
         abort(404)
     return render_template("content/page.html", page=page, lang=current_language())
+
+
+@bp.get("/modules/<module_id>/job-aid")
+def job_aid(module_id: str):
+    """The module's job aid as a web page; printing it gives the same one A4 sheet as the PDF."""
+    module = module_or_404(module_id)
+    sheet = _job_aid_sheet(module.id, current_language())
+    return render_template("content/job_aid.html", module=module, sheet=sheet, sheet_html=sheet_html(sheet),
+                           lang=current_language())  # fmt: skip
+
+
+@bp.get("/modules/<module_id>/job-aid.pdf")
+def job_aid_pdf(module_id: str):
+    """The job aid as an A4 PDF, rendered once per content version and language."""
+    module = module_or_404(module_id)
+    sheet = _job_aid_sheet(module.id, current_language())
+    stylesheet = (Path(current_app.static_folder or "") / "job-aid.css").read_text(encoding="utf-8")
+    fonts = Path(current_app.config["CERTIFICATES_DIR"]) / "fonts"
+    printed = render_pdf(sheet, stylesheet, fonts, current_app.config["BASE_URL"])
+    name = f"frontline-{module.id}-job-aid-{sheet.lang}.pdf"
+    return send_file(BytesIO(printed.pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+def _job_aid_sheet(module_id: str, lang: str) -> JobAidSheet:
+    """What the job aid prints: its text, the module it belongs to, and where it came from."""
+    catalog = current_catalog()
+    module, aid = catalog.module(module_id), catalog.job_aids.get(module_id)
+    if module is None or aid is None:
+        abort(404)
+    number = catalog.modules.index(module) + 1
+    title = module.text("title", lang)
+    version = aid.content_hash[:12]
+    address = current_app.config["BASE_URL"] + url_for("content.job_aid", module_id=module.id)
+    return JobAidSheet(
+        id=aid.id,
+        lang=lang,
+        title=aid.text("title", lang),
+        kicker=_("Frontline · Module %(number)s: %(title)s", number=number, title=title),
+        body_html=aid.text("html", lang),
+        footer=_("Version %(version)s. The current version: %(address)s", version=version, address=address),
+        content_hash=aid.content_hash,
+    )
