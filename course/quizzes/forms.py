@@ -1,4 +1,4 @@
-"""The attempt form: CSRF, version and page as declared fields; answers read strictly.
+"""The attempt form: CSRF (global), version, page and action; answers read strictly.
 
 Web layer. Answer fields are named `q.QUESTION` (option ids) and `m.QUESTION.ITEM`
 (matching, valued `cN`: the Nth answer of the attempt's own shuffled list, so the value never
@@ -10,11 +10,10 @@ a malformed value is refused (QUIZ-2); other unknown fields are ignored (AC-4).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import IntegerField, StringField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from course.problems import N_
 from course.quizzes.drawing import DrawnQuestion
@@ -23,12 +22,42 @@ from course.quizzes.types import MATCHING, MULTIPLE, Response
 
 ACTIONS = ("save", "next", "previous", "submit")
 MAX_VERSION = 1_000_000_000
+MAX_PAGE = 1000
 
 
-class AttemptForm(FlaskForm):
-    version = IntegerField(validators=[InputRequired(), NumberRange(0, MAX_VERSION)])
-    page = IntegerField(validators=[Optional(), NumberRange(0, 1000)])
-    action = StringField(validators=[Optional(), AnyOf(ACTIONS)])
+@dataclass(frozen=True, slots=True)
+class AttemptPost:
+    """The declared fields of an attempt form; CSRF is checked before, by CSRFProtect."""
+
+    version: int
+    page: int
+    action: str
+
+
+def read_attempt_post(form: MultiDict) -> AttemptPost:
+    """Version, page and action, strictly: InvalidAnswer for anything malformed (QUIZ-2).
+
+    Read by hand rather than with WTForms: this is the hottest write in the app (every save
+    and submit), and WTForms loads its message catalog on each request.
+    """
+    version = _whole_number(form.getlist("version"), MAX_VERSION, required=True)
+    page = _whole_number(form.getlist("page"), MAX_PAGE, required=False)
+    actions = form.getlist("action")
+    action = actions[0] if len(actions) == 1 else "save" if not actions else ""
+    if action not in ACTIONS:
+        raise InvalidAnswer(N_("the form was not valid"))
+    return AttemptPost(version, page, action)
+
+
+def _whole_number(values: list[str], maximum: int, required: bool) -> int:
+    if not values and not required:
+        return 0
+    if len(values) != 1 or not values[0].isascii() or not values[0].isdigit():
+        raise InvalidAnswer(N_("the form was not valid"))
+    number = int(values[0][:12])
+    if number > maximum:
+        raise InvalidAnswer(N_("the form was not valid"))
+    return number
 
 
 class StartForm(FlaskForm):

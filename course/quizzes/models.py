@@ -49,5 +49,5 @@ class QuizAttempt(db.Model):
     percent: Mapped[float | None] = mapped_column(Double)
     is_passed: Mapped[bool | None]
     # Per question: [score as "n/d", is_correct]; graded once, never recomputed.
-    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     practice_of_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="SET NULL"))

@@ -100,11 +100,11 @@ def start_attempt(
     if not decision.allowed:
         raise RetakeNotAllowed(decision.reason, decision.next_allowed_at)
     drawn = draw_attempt(quiz, quizzes, secrets.randbits(32))
-    return _insert(session, learner, quiz.id, quiz.content_hash, _snapshot(drawn, quiz.settings),
+    return _insert(session, learner, quiz.id, quiz.content_hash, snapshot_of(drawn, quiz.settings),
                    now)  # fmt: skip
 
 
-def _snapshot(drawn: tuple[DrawnQuestion, ...], settings: QuizSettings) -> dict[str, Any]:
+def snapshot_of(drawn: tuple[DrawnQuestion, ...], settings: QuizSettings) -> dict[str, Any]:
     """What was asked and the settings in force, so later edits change nothing (QUIZ-8)."""
     data = questions_snapshot(drawn)
     data["settings"] = dataclasses.asdict(settings)
@@ -133,8 +133,14 @@ def _insert(
 
 
 def attempt_questions(attempt: QuizAttempt) -> tuple[DrawnQuestion, ...]:
-    """The questions as asked in this attempt, in their order, from its snapshot."""
-    return from_snapshot(attempt.snapshot)
+    """The questions as asked in this attempt, in their order, from its snapshot.
+
+    The snapshot never changes after start, so it is rebuilt once per loaded row.
+    """
+    cached = attempt.__dict__.get("_drawn")
+    if cached is None:
+        cached = attempt.__dict__["_drawn"] = from_snapshot(attempt.snapshot)
+    return cached
 
 
 def attempt_settings(attempt: QuizAttempt) -> QuizSettings:

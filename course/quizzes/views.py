@@ -28,7 +28,7 @@ from course.quizzes.errors import (
     RetakeNotAllowed,
     StaleAttempt,
 )
-from course.quizzes.forms import AttemptForm, StartForm, parse_answers
+from course.quizzes.forms import AttemptPost, StartForm, parse_answers, read_attempt_post
 from course.quizzes.models import FINISHED, QuizAttempt
 from course.quizzes.present import asked_page, clamp_page, page_count, page_of, reviewed
 from course.quizzes.types import Quiz, Response
@@ -104,7 +104,7 @@ def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message
     return render_template(
         "quizzes/attempt.html", attempt=attempt, quiz=current_catalog().quizzes.get(attempt.quiz_id),
         questions=asked_page(drawn, page, responses, current_language()), page=page,
-        pages=page_count(drawn), total=len(drawn), answered=answered, form=AttemptForm(),
+        pages=page_count(drawn), total=len(drawn), answered=answered, form=StartForm(),
         message=message,
     ), status  # fmt: skip
 
@@ -112,15 +112,16 @@ def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message
 @bp.post("/attempts/<public_id>")
 def save(public_id: str):
     attempt = _attempt_or_404(public_id)
-    form = AttemptForm()
     if attempt.status == FINISHED:
         flash(_(AttemptAlreadySubmitted.message), "info")
         return redirect(url_for(".result", public_id=public_id), 303)
-    if not form.validate():
-        return _render_attempt(attempt, 0, message=_(InvalidAnswer.message), status=400)
-    page, action = form.page.data or 0, form.action.data or "save"
     try:
-        _store(attempt, form, page, submit=action == "submit")
+        form = read_attempt_post(request.form)
+    except InvalidAnswer as invalid:
+        return _render_attempt(attempt, 0, message=_(invalid.message), status=400)
+    page, action = form.page, form.action
+    try:
+        _store(attempt, form, submit=action == "submit")
     except AttemptAlreadySubmitted as done:
         flash(_(done.message), "info")
         return redirect(url_for(".result", public_id=public_id), 303)
@@ -134,12 +135,12 @@ def save(public_id: str):
     return redirect(url_for(".attempt", public_id=public_id, page=page), 303)
 
 
-def _store(attempt: QuizAttempt, form: AttemptForm, page: int, submit: bool) -> int:
+def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
     """Save (or submit) the answers posted for one page, then commit."""
     drawn = services.attempt_questions(attempt)
-    responses = parse_answers(request.form, page_of(drawn, clamp_page(drawn, page)))
+    responses = parse_answers(request.form, page_of(drawn, clamp_page(drawn, form.page)))
     call = services.submit_attempt if submit else services.save_answers
-    result = call(db.session, attempt, responses, form.version.data, utcnow())
+    result = call(db.session, attempt, responses, form.version, utcnow())
     db.session.commit()
     return result if isinstance(result, int) else 0
 
@@ -148,13 +149,10 @@ def _store(attempt: QuizAttempt, form: AttemptForm, page: int, submit: bool) -> 
 def autosave(public_id: str):
     """Progressive autosave for JavaScript: JSON in, JSON out, same rules as the form."""
     attempt = _attempt_or_404(public_id)
-    form = AttemptForm()
     if attempt.status == FINISHED:
         return jsonify(error=_(AttemptAlreadySubmitted.message)), 409
-    if not form.validate():
-        return jsonify(error=_(InvalidAnswer.message)), 400
     try:
-        version = _store(attempt, form, form.page.data or 0, submit=False)
+        version = _store(attempt, read_attempt_post(request.form), submit=False)
     except StaleAttempt as stale:
         db.session.rollback()
         return jsonify(error=_(stale.message), version=stale.version), 409

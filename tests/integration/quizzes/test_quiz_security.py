@@ -270,7 +270,7 @@ def test_attempt_limit_is_enforced_on_the_server_QUIZ_7(database_url, tmp_path, 
     token = csrf_token(client, f"/quizzes/{QUIZ}")
     refused = client.post(f"/quizzes/{QUIZ}/start", data={"csrf_token": token})
     assert refused.status_code == 403
-    assert "all the attempts" in refused.get_data(as_text=True) or "усі спроби" in refused.get_data(as_text=True)
+    assert "all the attempts" in refused.get_data(as_text=True) or "всі спроби" in refused.get_data(as_text=True)
     _dispose(app)
 
 
