@@ -10,6 +10,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from course.clock import system_clock
 
@@ -70,6 +71,7 @@ class BaseConfig:
     LOGIN_WINDOW_MINUTES = 15
     CLOCK = staticmethod(system_clock)
     HSTS = False
+    PASSWORD_RESET_MINUTES = 60  # AUTH-5: a reset link works once, within the hour
 
 
 class DevelopmentConfig(BaseConfig):
@@ -98,7 +100,7 @@ class ConfigError(RuntimeError):
 def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     """Fill settings from the environment (explicit config wins), then validate them."""
 
-    def setting(name: str) -> str | None:
+    def setting(name: str):
         return config.get(name) or environ.get(name) or SETTINGS[name][0]
 
     config.setdefault("DATABASE_URL", setting("DATABASE_URL") or
@@ -110,17 +112,24 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     for name in ("CONTENT_DIR", "QUIZZES_DIR", "CERTIFICATES_DIR"):
         config[name] = str(PROJECT_ROOT / str(setting(name)))
     config["BASE_URL"] = str(setting("BASE_URL")).rstrip("/")
-    fallbacks = str(setting("SECRET_KEY_FALLBACKS") or "")
-    config.setdefault("SECRET_KEY_FALLBACKS", [k for k in fallbacks.split(",") if k])
-    hosts = str(setting("TRUSTED_HOSTS") or "")
-    if hosts:
-        config.setdefault("TRUSTED_HOSTS", [h.strip() for h in hosts.split(",") if h.strip()])
+    # Flask's defaults hold None for both lists, so explicit values and the environment are merged here.
+    config["SECRET_KEY_FALLBACKS"] = _listed(setting("SECRET_KEY_FALLBACKS"))
+    hosts = _listed(setting("TRUSTED_HOSTS"))
+    if not hosts and config.get("ENV_NAME") == "production":
+        hosts = [urlsplit(config["BASE_URL"]).hostname or ""]  # CSRF-4: never trust any Host in production
+    config["TRUSTED_HOSTS"] = hosts or None
     config["SESSION_IDLE_MINUTES"] = int(str(setting("SESSION_IDLE_MINUTES")))
     config["SESSION_MAX_HOURS"] = int(str(setting("SESSION_MAX_HOURS")))
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
     config["PROXY_HOPS"] = int(str(setting("PROXY_HOPS")))
     config["LOG_LEVEL"] = str(setting("LOG_LEVEL"))
     _resolve_secret_key(config, instance_path, environ)
+
+
+def _listed(value: object) -> list[str]:
+    """A comma-separated setting (environment) or a list (explicit config), as a clean list."""
+    items = value.split(",") if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+    return [str(item).strip() for item in items if str(item).strip()]
 
 
 def _resolve_secret_key(config: dict, instance_path: Path, environ: dict[str, str]) -> None:

@@ -27,17 +27,33 @@ TITLES = {
 }
 
 
+# The last resort when the styled page itself fails (a broken template, a failing user loader):
+# still no traceback, still the error id (HDR-4, AC-5).
+FALLBACK = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Frontline</title>'
+    "<h1>Something went wrong.</h1><p>Error code: {status} \u00b7 reference {error_id}</p></html>"
+)
+
+
 def _page(status: int, message: str | None = None, error_id: str | None = None):
     error_id = error_id or secrets.token_hex(4)
-    title = _(TITLES.get(status, TITLES[500]))
-    return render_template("error.html", status=status, title=title, message=message, error_id=error_id), status
+    try:
+        title = _(TITLES.get(status, TITLES[500]))
+        body = render_template("error.html", status=status, title=title, message=message, error_id=error_id)
+    except Exception:  # noqa: BLE001 - an error page must never raise
+        log.exception("error page failed", extra={"event": "error", "error_id": error_id, "path": request.path})
+        body = FALLBACK.format(status=int(status), error_id=error_id)
+    return body, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def handle_http_error(error: HTTPException):
     status = error.code or 500
     if status not in TITLES:
         return error
-    return _page(status)
+    error_id = secrets.token_hex(4)
+    if status == 403:  # LOG-1: access denied is a security event
+        log.warning("access denied", extra={"event": "access_denied", "error_id": error_id, "path": request.path})
+    return _page(status, error_id=error_id)
 
 
 def handle_csrf_error(error: CSRFError):
