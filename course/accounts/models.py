@@ -1,10 +1,10 @@
-"""Account tables: users and login failures (DB-backed throttling, AUTH-3)."""
+"""Account tables: users, login failures (DB-backed throttling, AUTH-3), password resets (AUTH-5)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
@@ -30,6 +30,8 @@ class User(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # DATA-2: set when the account was erased; the row stays, without personal data, for statistics.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     # Flask-Login protocol
     is_authenticated = True
@@ -53,3 +55,18 @@ class LoginFailure(db.Model):
     # "account:<sha256 of e-mail>" or "ip:<address>": no plain e-mail stored for throttling.
     key: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PasswordReset(db.Model):
+    """A one-time reset link an admin made for a learner (AUTH-5). Only the token's SHA-256 is
+    stored: the database never holds a usable link."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, LoginFailure, User
+from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, LoginFailure, PasswordReset, User
 from course.accounts.passwords import (
     DUMMY_HASH,
     hash_password,
@@ -19,8 +20,13 @@ from course.accounts.passwords import (
     verify_password,
 )
 from course.accounts.validation import clean_email, clean_text
+from course.clock import as_utc
 from course.problems import N_
 from course.readcache import cached_read
+
+ROLES = (ROLE_LEARNER, ROLE_ADMIN)
+RESET_TOKEN_BYTES = 32  # 256 bits from `secrets`; ASVS asks for at least 128
+INVALID_RESET = N_("This link is not valid any more. Ask your administrator for a new one.")
 
 
 class AccountError(Exception):
@@ -98,7 +104,7 @@ def create_admin(session: Session, email: str, password: str, now: datetime) -> 
     return user
 
 
-def _account_key(email: str) -> str:
+def account_key(email: str) -> str:
     return "account:" + hashlib.sha256(clean_email(email).encode()).hexdigest()
 
 
@@ -116,9 +122,10 @@ def authenticate(
     refused (AUTH-3); failures are rows in the database so every worker sees them.
     """
     since = now - policy.window
-    account_key, ip_key = _account_key(email), f"ip:{ip}"
+    account_key_, ip_key = account_key(email), f"ip:{ip}"
+    _serialise_attempts(session, account_key_)
     if (
-        _failures_since(session, account_key, since) >= policy.per_account
+        _failures_since(session, account_key_, since) >= policy.per_account
         or _failures_since(session, ip_key, since) >= policy.per_ip
     ):
         raise LoginThrottled(N_("Too many attempts. Please wait 15 minutes and try again."))
@@ -129,7 +136,7 @@ def authenticate(
     else:
         ok = verify_password(user.password_hash, password)
     if not ok or user is None:
-        session.add_all([LoginFailure(key=account_key, at=now), LoginFailure(key=ip_key, at=now)])
+        session.add_all([LoginFailure(key=account_key_, at=now), LoginFailure(key=ip_key, at=now)])
         session.flush()
         raise AccountError(N_("Wrong e-mail or password."))
     if needs_rehash(user.password_hash):
@@ -137,6 +144,15 @@ def authenticate(
     user.last_login_at = now
     session.flush()
     return user
+
+
+def _serialise_attempts(session: Session, key: str) -> None:
+    """Parallel guesses at one account queue up, so each sees the others' failures (AUTH-3;
+    Moodle CVE-2022-30600). SQLite already serialises writes with BEGIN IMMEDIATE; PostgreSQL
+    takes a transaction-scoped advisory lock on the account key."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock_id = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
 
 def end_all_sessions(user: User) -> None:
@@ -184,4 +200,75 @@ def _detached_user(row: dict) -> User:
     """A fresh instance per request (never shared), detached: reading it never queries."""
     user = User(**row)
     make_transient_to_detached(user)
+    return user
+
+
+def set_role(user: User, role: str, actor: User) -> None:
+    """Make `user` a learner or an admin; their sessions end, so the new role starts cleanly."""
+    if role not in ROLES:
+        raise AccountError(N_("Choose a role from the list."))
+    if user.id == actor.id and role != ROLE_ADMIN:
+        raise AccountError(N_("You cannot remove your own admin role."))
+    user.role = role
+    end_all_sessions(user)
+
+
+def set_active(user: User, active: bool, actor: User) -> None:
+    """Deactivate (every session ends at once, SESS-2) or reactivate an account."""
+    if user.id == actor.id and not active:
+        raise AccountError(N_("You cannot deactivate your own account."))
+    if user.erased_at is not None and active:
+        raise AccountError(N_("This account was erased."))
+    user.is_active = active
+    if not active:
+        end_all_sessions(user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_reset(session: Session, learner: User, admin: User, now: datetime, ttl: timedelta) -> str:
+    """A new one-time reset token for `learner`; the caller shows it once. Older unused links die."""
+    if learner.erased_at is not None:
+        raise AccountError(N_("This account was erased."))
+    session.execute(delete(PasswordReset).where(PasswordReset.user_id == learner.id, PasswordReset.used_at.is_(None)))
+    token = secrets.token_urlsafe(RESET_TOKEN_BYTES)
+    session.add(PasswordReset(user_id=learner.id, token_hash=_token_hash(token), created_by_id=admin.id,
+                              created_at=now, expires_at=now + ttl))  # fmt: skip
+    session.flush()
+    return token
+
+
+def reset_target(session: Session, token: str, now: datetime) -> User | None:
+    """The learner whose unused, unexpired token this is; None for anything else, alike (AUTH-4)."""
+    if not token or len(token) > 200:
+        return None
+    row = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token)))
+    if row is None or row.used_at is not None or as_utc(row.expires_at) <= now:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.erased_at is None else None
+
+
+def reset_password(session: Session, token: str, new: str, now: datetime) -> User:
+    """Set a new password with a valid token; the token is spent even if two tabs race (AUTH-5)."""
+    user = reset_target(session, token, now)
+    if user is None:
+        raise AccountError(INVALID_RESET)
+    problem = password_problem(new, user.email, user.full_name)
+    if problem:
+        raise AccountError(problem)
+    spend = (
+        update(PasswordReset)
+        .where(PasswordReset.token_hash == _token_hash(token), PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if session.execute(spend).rowcount != 1:
+        raise AccountError(INVALID_RESET)
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    # The learner may have been locked out by their own guesses; the new password works at once.
+    session.execute(delete(LoginFailure).where(LoginFailure.key == account_key(user.email)))
+    session.flush()
     return user
