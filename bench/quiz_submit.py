@@ -92,7 +92,7 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
     from course.quizzes.drawing import draw_attempt
     from course.quizzes.forms import answer_field, choice_token, match_field
     from course.quizzes.models import QuizAttempt
-    from course.quizzes.services import new_public_id, snapshot_of
+    from course.quizzes.services import new_public_id, snapshot_of, store_content
     from course.quizzes.snapshot import responses_to_json
     from course.quizzes.types import Response
     from course.security import start_session
@@ -111,6 +111,8 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
              "role": "learner", "locale": "uk", "session_epoch": 0, "is_active": True,
              "created_at": now} for i in range(users)
         ])  # fmt: skip
+        for quiz in quizzes.values():
+            store_content(db.session, quiz, quizzes, now)
         rows, bodies = [], []
         user_ids = db.session.scalars(select(User.id).order_by(User.id)).all()
         for user_id in user_ids:

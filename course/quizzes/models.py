@@ -1,10 +1,11 @@
-"""Quiz tables: one row per attempt, holding what was asked, the answers and the result.
+"""Quiz tables: attempts (what was asked, the answers, the result) and quiz versions.
 
-Persistence layer: `db` and core types only. The snapshot (JSON) is what the attempt asked,
-fixed at start (QUIZ-8); answers are a JSON object keyed by question id, so a question holds
-at most one answer per attempt, and every change goes through a conditional UPDATE on
-`version` (QUIZ-5, QUIZ-6). A partial unique index allows one open attempt per learner,
-quiz and kind (graded or practice).
+Persistence layer: `db` and core types only. An attempt's snapshot (JSON) is which questions
+it drew and their option order, fixed at start; their text, answers and feedback are the
+QuizContent row of the attempt's content hash (QUIZ-8). Answers are a JSON object keyed by
+question id, so a question holds at most one answer per attempt, and every change goes
+through a conditional UPDATE on `version` (QUIZ-5, QUIZ-6). A partial unique index allows
+one open attempt per learner, quiz and kind (graded or practice).
 """
 
 from __future__ import annotations
@@ -51,3 +52,18 @@ class QuizAttempt(db.Model):
     # Per question: [score as "n/d", is_correct]; graded once, never recomputed.
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     practice_of_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="SET NULL"))
+
+
+class QuizContent(db.Model):
+    """One version of a quiz's questions (all languages, answers, feedback), by content hash.
+
+    Written when the first attempt on that version starts, never changed or deleted: it is
+    what past attempts are graded and reviewed from (QUIZ-8).
+    """
+
+    __tablename__ = "quiz_content"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    questions: Mapped[dict[str, Any]] = mapped_column(JSON)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from course.accounts.models import User
 from course.clock import as_utc
-from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions
+from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
     AttemptNotFound,
@@ -29,12 +29,18 @@ from course.quizzes.errors import (
     RetakeNotAllowed,
     StaleAttempt,
 )
-from course.quizzes.models import FINISHED, IN_PROGRESS, QuizAttempt
+from course.quizzes.models import FINISHED, IN_PROGRESS, QuizAttempt, QuizContent
 from course.quizzes.rules import GradedAttempt, QuizStatus, quiz_status, retake_decision
 from course.quizzes.scoring import InvalidResponse, grade_attempt, validate_responses
-from course.quizzes.snapshot import from_snapshot, responses_from_json, responses_to_json
+from course.quizzes.snapshot import (
+    content_from_json,
+    content_to_json,
+    from_snapshot,
+    responses_from_json,
+    responses_to_json,
+)
 from course.quizzes.snapshot import to_snapshot as questions_snapshot
-from course.quizzes.types import AttemptResult, Quiz, QuizSettings, Response
+from course.quizzes.types import AttemptResult, Question, Quiz, QuizSettings, Response
 
 
 def new_public_id() -> str:
@@ -100,6 +106,7 @@ def start_attempt(
     if not decision.allowed:
         raise RetakeNotAllowed(decision.reason, decision.next_allowed_at)
     drawn = draw_attempt(quiz, quizzes, secrets.randbits(32))
+    store_content(session, quiz, quizzes, now)
     return _insert(session, learner, quiz.id, quiz.content_hash, snapshot_of(drawn, quiz.settings),
                    now)  # fmt: skip
 
@@ -132,14 +139,44 @@ def _insert(
     return attempt
 
 
-def attempt_questions(attempt: QuizAttempt) -> tuple[DrawnQuestion, ...]:
-    """The questions as asked in this attempt, in their order, from its snapshot.
+# Quiz versions never change once stored, so each process keeps the ones it has read.
+_CONTENT: dict[str, dict[str, Question]] = {}
+_CONTENT_LIMIT = 64
 
-    The snapshot never changes after start, so it is rebuilt once per loaded row.
-    """
+
+def store_content(session: Session, quiz: Quiz, quizzes: Mapping[str, Quiz], now: datetime) -> None:
+    """Store this quiz version's questions (its whole pool) once, under its content hash."""
+    stored = select(QuizContent.content_hash).where(QuizContent.content_hash == quiz.content_hash)
+    if session.scalar(stored) is not None:
+        return
+    pool = [q for source, _ in question_pool(quiz, quizzes) for q in source.questions]
+    row = QuizContent(content_hash=quiz.content_hash, quiz_id=quiz.id,
+                      questions=content_to_json(pool), stored_at=now)  # fmt: skip
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:  # another learner started this version at the same moment
+        pass
+
+
+def content_questions(session: Session, content_hash: str) -> dict[str, Question]:
+    """The questions of one stored quiz version, by id."""
+    questions = _CONTENT.get(content_hash)
+    if questions is None:
+        data = session.scalar(select(QuizContent.questions).where(QuizContent.content_hash == content_hash))
+        questions = content_from_json(data or {})
+        if len(_CONTENT) >= _CONTENT_LIMIT:
+            _CONTENT.pop(next(iter(_CONTENT)))
+        _CONTENT[content_hash] = questions
+    return questions
+
+
+def attempt_questions(session: Session, attempt: QuizAttempt) -> tuple[DrawnQuestion, ...]:
+    """The questions as asked in this attempt, in their order, with their stored text."""
     cached = attempt.__dict__.get("_drawn")
     if cached is None:
-        cached = attempt.__dict__["_drawn"] = from_snapshot(attempt.snapshot)
+        questions = content_questions(session, attempt.content_hash)
+        cached = attempt.__dict__["_drawn"] = from_snapshot(attempt.snapshot, questions)
     return cached
 
 
@@ -151,8 +188,8 @@ def stored_responses(attempt: QuizAttempt) -> dict[str, Response]:
     return responses_from_json(attempt.answers)
 
 
-def _merged(attempt: QuizAttempt, responses: Mapping[str, Response]) -> dict[str, Any]:
-    questions = [d.question for d in attempt_questions(attempt)]
+def _merged(session: Session, attempt: QuizAttempt, responses: Mapping[str, Response]) -> dict[str, Any]:
+    questions = [d.question for d in attempt_questions(session, attempt)]
     try:
         validate_responses(questions, responses)
     except InvalidResponse as invalid:
@@ -169,7 +206,7 @@ def save_answers(
     """Store answers for some questions; return the new version. Refuses stale forms."""
     if attempt.status != IN_PROGRESS:
         raise AttemptAlreadySubmitted()
-    answers = _merged(attempt, responses)
+    answers = _merged(session, attempt, responses)
     _update(session, attempt, version, answers=answers, version=version + 1, updated_at=now)
     return version + 1
 
@@ -181,8 +218,8 @@ def submit_attempt(
     """Save the last answers and grade the attempt from its snapshot, exactly once."""
     if attempt.status != IN_PROGRESS:
         raise AttemptAlreadySubmitted()
-    answers = _merged(attempt, responses)
-    questions = [d.question for d in attempt_questions(attempt)]
+    answers = _merged(session, attempt, responses)
+    questions = [d.question for d in attempt_questions(session, attempt)]
     result = grade_attempt(questions, responses_from_json(answers),
                            attempt_settings(attempt).pass_mark)  # fmt: skip
     _update(
@@ -232,7 +269,7 @@ def start_practice(session: Session, learner: User, attempt: QuizAttempt, now: d
     if existing is not None:  # an unfinished practice round of an older attempt: replace it
         session.delete(existing)
         session.flush()
-    drawn = practice_questions(attempt_questions(attempt), wrong, secrets.randbits(32))
+    drawn = practice_questions(attempt_questions(session, attempt), wrong, secrets.randbits(32))
     snapshot = {**questions_snapshot(drawn), "settings": attempt.snapshot.get("settings", {})}
     return _insert(session, learner, attempt.quiz_id, attempt.content_hash, snapshot, now,
                    practice_of=attempt)  # fmt: skip

@@ -1,28 +1,25 @@
-"""The JSON snapshot of what an attempt asked, and responses as stored JSON.
+"""JSON forms of what an attempt asked, of a quiz version's questions, and of responses.
 
-Core module: standard library only. An attempt stores this snapshot at start (QUIZ-8): it is
-graded and reviewed from it, so editing or deleting the quiz file later changes neither the
-result nor the review.
+Core module: standard library only (QUIZ-8). Each quiz version's questions, in every language
+with their answers and feedback, are stored once under the version's content hash; an
+attempt stores that hash and its snapshot: which questions it drew and in which option order.
+Grading and review read both, so editing or deleting the quiz file later changes neither the
+result nor the review, and ten thousand attempts do not store ten thousand copies of the text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from course.quizzes.drawing import DrawnQuestion
 from course.quizzes.types import Case, Option, Question, Response
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
-def to_snapshot(drawn: tuple[DrawnQuestion, ...]) -> dict[str, Any]:
-    """Plain data for the attempt's JSON column."""
-    return {"v": SNAPSHOT_VERSION, "questions": [_question(d) for d in drawn]}
-
-
-def _question(drawn: DrawnQuestion) -> dict[str, Any]:
-    q = drawn.question
+def question_to_json(q: Question) -> dict[str, Any]:
+    """Everything grading and review need about one question, in every language."""
     return {
         "id": q.id, "kind": q.kind, "points": q.points, "quiz": q.quiz_id,
         "title": dict(q.title), "html": dict(q.html),
@@ -31,27 +28,41 @@ def _question(drawn: DrawnQuestion) -> dict[str, Any]:
         {"id": q.case.id, "title": dict(q.case.title), "html": dict(q.case.html)},
         "options": [{"id": o.id, "html": dict(o.html), "feedback": dict(o.feedback_html),
                      "correct": o.is_correct, "left": dict(o.left_html)} for o in q.options],
-        "order": list(drawn.option_order),
     }  # fmt: skip
 
 
-def from_snapshot(data: Mapping[str, Any]) -> tuple[DrawnQuestion, ...]:
-    """The questions as asked, rebuilt from a stored snapshot."""
-    return tuple(_drawn(item) for item in data["questions"])
-
-
-def _drawn(item: Mapping[str, Any]) -> DrawnQuestion:
+def question_from_json(item: Mapping[str, Any]) -> Question:
     case = item.get("case")
     options = tuple(
         Option(o["id"], o["html"], o["feedback"], bool(o["correct"]), o.get("left") or {}) for o in item["options"]
     )
-    question = Question(
+    return Question(
         id=item["id"], kind=item["kind"], points=int(item["points"]), title=item["title"],
         html=item["html"], options=options, general_feedback_html=item["general_feedback"],
         case=Case(case["id"], case["title"], case["html"]) if case else None,
         quiz_id=item.get("quiz", ""),
     )  # fmt: skip
-    return DrawnQuestion(question, tuple(item["order"]))
+
+
+def content_to_json(questions: Iterable[Question]) -> dict[str, Any]:
+    """A quiz version's questions, keyed by id: stored once per content hash."""
+    return {q.id: question_to_json(q) for q in questions}
+
+
+def content_from_json(data: Mapping[str, Any]) -> dict[str, Question]:
+    return {qid: question_from_json(item) for qid, item in data.items()}
+
+
+def to_snapshot(drawn: tuple[DrawnQuestion, ...]) -> dict[str, Any]:
+    """What one attempt asked: question ids and option orders (the text is in the version)."""
+    return {"v": SNAPSHOT_VERSION,
+            "questions": [{"id": d.question.id, "order": list(d.option_order)} for d in drawn]}  # fmt: skip
+
+
+def from_snapshot(data: Mapping[str, Any], questions: Mapping[str, Question]) -> tuple[DrawnQuestion, ...]:
+    """The questions as asked, from an attempt's snapshot and its quiz version's questions."""
+    return tuple(DrawnQuestion(questions[item["id"]], tuple(item["order"]))
+                 for item in data["questions"])  # fmt: skip
 
 
 def responses_to_json(responses: Mapping[str, Response]) -> dict[str, Any]:

@@ -97,7 +97,7 @@ def attempt(public_id: str):
 
 def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message: str | None = None,
                     status: int = 200):  # fmt: skip
-    drawn = services.attempt_questions(attempt)
+    drawn = services.attempt_questions(db.session, attempt)
     page = clamp_page(drawn, page)
     responses = {**services.stored_responses(attempt), **(posted or {})}
     answered = sum(1 for d in drawn if not responses.get(d.question.id, _EMPTY).is_empty)
@@ -137,7 +137,7 @@ def save(public_id: str):
 
 def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
     """Save (or submit) the answers posted for one page, then commit."""
-    drawn = services.attempt_questions(attempt)
+    drawn = services.attempt_questions(db.session, attempt)
     responses = parse_answers(request.form, page_of(drawn, clamp_page(drawn, form.page)))
     call = services.submit_attempt if submit else services.save_answers
     result = call(db.session, attempt, responses, form.version, utcnow())
@@ -168,7 +168,7 @@ def result(public_id: str):
     if attempt.status != FINISHED:
         return redirect(url_for(".attempt", public_id=public_id), 303)
     settings = services.attempt_settings(attempt)
-    review = reviewed(services.attempt_questions(attempt), services.stored_responses(attempt),
+    review = reviewed(services.attempt_questions(db.session, attempt), services.stored_responses(attempt),
                       attempt.results or {}, current_language())  # fmt: skip
     quiz = current_catalog().quizzes.get(attempt.quiz_id)
     return render_template("quizzes/result.html", attempt=attempt, settings=settings, quiz=quiz,
@@ -204,7 +204,7 @@ def csrf_error(error: CSRFError):
         abort(404)
     if attempt.status == FINISHED:
         return redirect(url_for(".result", public_id=public_id), 303)
-    drawn = services.attempt_questions(attempt)
+    drawn = services.attempt_questions(db.session, attempt)
     page = clamp_page(drawn, request.form.get("page", 0, type=int))
     posted = parse_answers(request.form, page_of(drawn, page), strict=False)
     message = _("The page had expired, so your answers are not saved yet. They are shown below: "

@@ -1,4 +1,4 @@
-"""quizzes: one row per attempt (snapshot, answers, result)
+"""quizzes: attempts (snapshot, answers, result) and quiz versions by content hash
 
 Revision ID: 0002_quizzes
 Revises: 0001_initial
@@ -49,6 +49,14 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_attempt")),
         sa.UniqueConstraint("public_id", name=op.f("uq_quiz_attempt_public_id")),
     )
+    op.create_table(
+        "quiz_content",
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("quiz_id", sa.String(length=64), nullable=False),
+        sa.Column("questions", sa.JSON(), nullable=False),
+        sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("content_hash", name=op.f("pk_quiz_content")),
+    )
     with op.batch_alter_table("quiz_attempt", schema=None) as batch_op:
         batch_op.create_index("ix_quiz_attempt_user_quiz", ["user_id", "quiz_id"], unique=False)
         batch_op.create_index(
@@ -65,3 +73,4 @@ def downgrade():
         batch_op.drop_index("uq_quiz_attempt_open")
         batch_op.drop_index("ix_quiz_attempt_user_quiz")
     op.drop_table("quiz_attempt")
+    op.drop_table("quiz_content")

@@ -36,7 +36,7 @@ def answers(app, public_id: str, right: bool | dict = True) -> dict[str, list[st
     """Form fields answering every question right (or wrong); `right` may map id -> bool."""
     with app.app_context():
         attempt = db.session.scalar(select(QuizAttempt).where(QuizAttempt.public_id == public_id))
-        drawn = services.attempt_questions(attempt)
+        drawn = services.attempt_questions(db.session, attempt)
         db.session.rollback()
     data: dict[str, list[str]] = {}
     for item in drawn:
