@@ -1,9 +1,22 @@
-"""Liveness and readiness (REL-2c): no secrets or versions; exempt from login."""
+"""Liveness and readiness (REL-2c): no secrets or versions; exempt from login.
+
+`/healthz` says only that this process answers, so a slow or absent database never makes a load
+balancer kill healthy workers (Moodle's tool_heartbeat: "checks that fail for the wrong reasons
+pull nodes for no reason"). `/readyz` says whether the site can serve learners: the database
+answers, its schema is at the migrations' head, the instance folder is writable, and how much
+content loaded.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
-from sqlalchemy import text
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import inspect, text
 
 from course.access import public
 from course.content.access import current_catalog
@@ -12,27 +25,58 @@ from course.extensions import db
 bp = Blueprint("health", __name__)
 
 
-def _database_ok() -> bool:
+@cache
+def migration_heads(directory: str) -> frozenset[str]:
+    """The head revisions in migrations/ (read once per process)."""
+    return frozenset(ScriptDirectory(directory).get_heads())
+
+
+def _database_revisions() -> frozenset[str] | None:
+    """The revisions stamped in the database, or None when it does not answer."""
     try:
-        db.session.execute(text("SELECT 1"))
-        return True
+        connection = db.session.connection()
+        stamped: list[str] = []
+        if inspect(connection).has_table("alembic_version"):
+            stamped = list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        else:
+            connection.execute(text("SELECT 1"))
+        db.session.rollback()
+        return frozenset(stamped)
     except Exception:  # noqa: BLE001 - any failure means "not ready", never a 500
         db.session.rollback()
+        return None
+
+
+def _instance_writable() -> bool:
+    folder = Path(current_app.instance_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".readyz-"):
+            pass
+        return os.access(folder, os.W_OK)
+    except OSError:
         return False
 
 
 @bp.get("/healthz")
 @public
 def healthz():
-    """200 when the app and its database answer, 503 otherwise."""
-    ok = _database_ok()
-    return jsonify(status="ok" if ok else "unavailable", database=ok), 200 if ok else 503
+    """200 whenever this process can answer; no database, no disk."""
+    return jsonify(status="ok")
 
 
 @bp.get("/readyz")
 @public
 def readyz():
+    """200 when learners can be served; 503 with the failing checks named otherwise."""
     catalog = current_catalog()
-    ok = _database_ok()
-    body = {"database": ok, "modules": len(catalog.modules), "content_problems": len(catalog.problems)}
-    return jsonify(body), 200 if ok else 503
+    revisions = _database_revisions()
+    checks = {
+        "database": revisions is not None,
+        "migrations": revisions == migration_heads(current_app.extensions["migrate"].directory),
+        "instance_writable": _instance_writable(),
+    }
+    ready = all(checks.values())
+    body = {"status": "ok" if ready else "unavailable", **checks,
+            "modules": len(catalog.modules), "content_problems": len(catalog.problems)}  # fmt: skip
+    return jsonify(body), 200 if ready else 503

@@ -119,11 +119,3 @@ def test_broken_module_is_hidden_but_the_site_works_OUT_6(database_url, tmp_path
     assert "Основи" in client.get("/").get_data(as_text=True)
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "02-bad.uk.md:1:" in logged and "02-bad.en.md" in logged
-
-
-def test_healthz_reports_database_state(app, client, tmp_path, clock):
-    assert client.get("/healthz").status_code == 200
-    broken = make_test_app("sqlite:////nonexistent-dir/x.db", tmp_path, clock)
-    response = broken.test_client().get("/healthz")
-    assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": False}

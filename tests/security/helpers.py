@@ -1,0 +1,68 @@
+"""Helpers shared by the security tests: table snapshots, dummy URL arguments, logged-in clients."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.routing import IntegerConverter, Rule
+
+from course.extensions import db
+from tests.conftest import Auth
+
+SKIPPED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def snapshot(app) -> dict[str, list[tuple]]:
+    """Every row of every table, in primary-key order: compared before and after refused requests."""
+    with app.app_context():
+        tables = {}
+        for table in db.metadata.sorted_tables:
+            rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+            tables[table.name] = [tuple(row) for row in rows]
+        db.session.rollback()
+    return tables
+
+
+def dummy_values(rule: Rule, **known) -> dict:
+    """A value for each URL argument: an int where the converter wants one, a word otherwise."""
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name]
+        values[name] = known.get(name, 1 if isinstance(converter, IntegerConverter) else "x")
+    return values
+
+
+def url_of(app, rule: Rule, **known) -> str:
+    return rule.build(dummy_values(rule, **known), append_unknown=False)[1]
+
+
+def methods_of(rule: Rule) -> list[str]:
+    return sorted((rule.methods or set()) - SKIPPED_METHODS)
+
+
+def logged_in(app, email: str):
+    """A fresh test client logged in through the real form."""
+    client = app.test_client()
+    response = Auth(client).login(email)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return client
+
+
+def empty_database() -> None:
+    """Drop everything (inside an app context), so migrations start from nothing."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def migrate_from_empty(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        empty_database()
+        upgrade()
