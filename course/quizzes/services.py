@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import JSON, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,11 @@ from course.quizzes.types import AttemptResult, Question, Quiz, QuizSettings, Re
 def new_public_id() -> str:
     """128 random bits, URL-safe: attempt URLs cannot be guessed (AC-3)."""
     return secrets.token_urlsafe(16)
+
+
+_OWNED = select(QuizAttempt).where(
+    QuizAttempt.public_id == bindparam("public_id"), QuizAttempt.user_id == bindparam("user_id")
+)
 
 
 def owned_attempt(session: Session, learner: User, public_id: str) -> QuizAttempt:
@@ -207,7 +212,7 @@ def save_answers(
     if attempt.status != IN_PROGRESS:
         raise AttemptAlreadySubmitted()
     answers = _merged(session, attempt, responses)
-    _update(session, attempt, version, answers=answers, version=version + 1, updated_at=now)
+    _update(session, attempt, version, answers=answers, now=now)
     return version + 1
 
 
@@ -223,28 +228,40 @@ def submit_attempt(
     result = grade_attempt(questions, responses_from_json(answers),
                            attempt_settings(attempt).pass_mark)  # fmt: skip
     _update(
-        session, attempt, version, status=FINISHED, answers=answers, version=version + 1,
-        updated_at=now, finished_at=now, score=float(result.score), max_score=result.max_score,
-        percent=result.percent, is_passed=result.is_passed,
+        session, attempt, version, answers=answers, now=now, score=float(result.score),
+        max_score=result.max_score, percent=result.percent, is_passed=result.is_passed,
         results={r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct]
                  for r in result.questions},
     )  # fmt: skip
     return result
 
 
+_TABLE = QuizAttempt.__table__
+# Built once: saves and submits are the hottest writes, and building a statement costs more
+# than running it. Core statements on the table skip the ORM's bulk-update bookkeeping.
+_GUARD = (
+    (_TABLE.c.id == bindparam("attempt_id"))
+    & (_TABLE.c.status == IN_PROGRESS)
+    & (_TABLE.c.version == bindparam("seen_version"))
+)
+_SAVE = _TABLE.update().where(_GUARD).values(
+    answers=bindparam("answers", type_=JSON), version=bindparam("new_version"),
+    updated_at=bindparam("now"),
+)  # fmt: skip
+_SUBMIT = _TABLE.update().where(_GUARD).values(
+    answers=bindparam("answers", type_=JSON), version=bindparam("new_version"),
+    updated_at=bindparam("now"), status=FINISHED, finished_at=bindparam("now"),
+    score=bindparam("score"), max_score=bindparam("max_score"), percent=bindparam("percent"),
+    is_passed=bindparam("is_passed"), results=bindparam("results", type_=JSON),
+)  # fmt: skip
+
+
 def _update(session: Session, attempt: QuizAttempt, seen_version: int, **values: Any) -> None:
     """The conditional UPDATE every change goes through; refusals say why (QUIZ-5, QUIZ-6)."""
-    statement = (
-        update(QuizAttempt)
-        .where(
-            QuizAttempt.id == attempt.id,
-            QuizAttempt.status == IN_PROGRESS,
-            QuizAttempt.version == seen_version,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if session.execute(statement).rowcount == 1:  # type: ignore[attr-defined]
+    statement = _SUBMIT if "results" in values else _SAVE
+    params = {"attempt_id": attempt.id, "seen_version": seen_version,
+              "new_version": seen_version + 1, **values}  # fmt: skip
+    if session.execute(statement, params).rowcount == 1:  # type: ignore[attr-defined]
         session.expire(attempt)
         return
     session.expire(attempt)
