@@ -26,8 +26,10 @@ def test_learner_reads_lessons_in_two_languages_and_admin_sees_progress(page: Pa
     expect(page.locator("h1")).to_have_text("My learning")
     expect(page.locator(".course-progress")).to_contain_text("0%")
 
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # readable on a 360 px phone
     page.click("text=Continue where you left off")
     expect(page.locator("article h1")).to_have_text(first.lessons[0].title["en"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.click("text=Mark as read and continue")
     expect(page.locator("article h1")).to_have_text(first.lessons[1].title["en"])
 
