@@ -51,8 +51,11 @@ def load_catalog(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
     from course.accounts.services import load_session_user
     from course.i18n import select_locale
+    from course.problems import N_
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(__file__).parent.parent / "migrations"))
@@ -61,6 +64,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page explains itself; no flash in two languages
+    # SESS-4: sensitive views use fresh_login_required; a stale session logs in again, then returns.
+    login_manager.refresh_view = "accounts.login"
+    login_manager.needs_refresh_message = N_("Please log in again to continue.")
+    login_manager.needs_refresh_message_category = "info"
+    login_manager.localize_callback = gettext
     login_manager.session_protection = "basic"
     login_manager.user_loader(
         lambda session_id: load_session_user(db.session, session_id, read_only=request.method in SAFE_METHODS)
@@ -83,18 +91,20 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
-    from course import health
+    from course import backup, health
     from course.accounts import cli as accounts_cli
     from course.accounts import views as accounts
     from course.admin import views as admin
     from course.content import cli as content_cli
     from course.content import views as content
+    from course.privacy import views as privacy
     from course.progress import views as progress
 
-    for module in (content, accounts, progress, admin, health, i18n):
+    for module in (content, accounts, progress, admin, health, i18n, privacy):
         app.register_blueprint(module.bp)
     app.cli.add_command(content_cli.cli)
     app.cli.add_command(accounts_cli.cli)
+    app.cli.add_command(backup.backup_command)
     # Domains still being built plug in when present: quizzes and certificates.
     for name in ("quizzes", "certificates"):
         for part in ("views", "cli"):

@@ -124,3 +124,10 @@ def init_app(app: Flask) -> None:
     app.before_request(enforce_session_timeouts)
     app.after_request(set_private_cache_control)
     app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("HSTS", False))  # type: ignore[method-assign]
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for use outside the page (reset links, QR codes): BASE_URL plus the
+    route's path, never the request's Host or X-Forwarded-Host header (CSRF-4)."""
+    path = current_app.url_map.bind("base-url.invalid").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path

@@ -59,5 +59,19 @@ class PasswordChangeForm(FlaskForm):
         _check(password_problem(field.data or ""))
 
 
+class PasswordResetForm(FlaskForm):
+    """The learner's side of an admin-made reset link: only the new password (AUTH-5)."""
+
+    new_password = PasswordField(_l("New password"), description=_l("At least 12 characters."))
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        _check(password_problem(field.data or ""))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[SelectChoice("learner", _l("Learner")),
+                                            SelectChoice("admin", _l("Administrator"))])  # fmt: skip
+
+
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token: logout, mark-as-read and other one-button actions."""

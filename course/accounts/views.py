@@ -1,4 +1,7 @@
-"""Register, log in, log out, change password. Thin: services do the work."""
+"""Register, log in, log out, my account, change password, reset with a one-time link.
+
+Thin: services do the work. The reset link carries its token in the URL once: the first GET
+moves it into the session and redirects, so it never sits in history or a Referer (AUTH-5)."""
 
 from __future__ import annotations
 
@@ -6,11 +9,12 @@ import logging
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, fresh_login_required, login_user, logout_user
 
 from course.access import public
-from course.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegistrationForm
+from course.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, PasswordResetForm, RegistrationForm
 from course.accounts.services import (
+    INVALID_RESET,
     AccountError,
     LoginThrottled,
     Registration,
@@ -19,6 +23,8 @@ from course.accounts.services import (
     change_password,
     end_all_sessions,
     register,
+    reset_password,
+    reset_target,
 )
 from course.clock import utcnow
 from course.extensions import db
@@ -93,7 +99,14 @@ def logout():
     return redirect(url_for("accounts.login"))
 
 
+@bp.get("/account")
+def account():
+    """My account: change the password, download my data, erase my account."""
+    return render_template("accounts/account.html", form=EmptyForm())
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
+@fresh_login_required  # SESS-4
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -107,6 +120,51 @@ def password():
         session.clear()
         login_user(user)  # this session continues with the new epoch; all others end
         start_session(utcnow())
+        log.info("password changed", extra={"event": "password_changed"})
         flash(_("Your password has been changed. Other sessions have been logged out."), "success")
         return redirect(url_for("progress.dashboard"))
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+RESET_SESSION_KEY = "reset_token"
+
+
+def _reset_refused():
+    """One answer for unknown, used, expired and malformed tokens alike (AUTH-4)."""
+    session.pop(RESET_SESSION_KEY, None)
+    return render_template("accounts/reset_invalid.html", message=_(INVALID_RESET)), 404, _NO_REFERRER
+
+
+_NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+@bp.get("/reset/<token>")
+@public
+def reset_start(token: str):
+    if reset_target(db.session, token, utcnow()) is None:
+        return _reset_refused()
+    session[RESET_SESSION_KEY] = token
+    return redirect(url_for("accounts.reset_password_view"), 303)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+def reset_password_view():
+    token = session.get(RESET_SESSION_KEY, "")
+    if reset_target(db.session, token, utcnow()) is None:
+        return _reset_refused()
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            user = reset_password(db.session, token, form.new_password.data, utcnow())
+        except AccountError as refusal:
+            db.session.rollback()
+            flash(_(refusal.message), "error")
+            return render_template("accounts/reset.html", form=form), 400, _NO_REFERRER
+        db.session.commit()
+        log.info("password reset", extra={"event": "password_reset", "target": user.id})
+        logout_user()
+        session.clear()  # whoever was logged in on this browser is logged out too
+        flash(_("Your new password is set. Log in with it."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form), 400 if form.errors else 200, _NO_REFERRER

@@ -1,0 +1,121 @@
+"""User management for admins: role, deactivation, a one-time reset link, erasure.
+
+Routes on the admin blueprint, so the admin check covers them (AC-2). Role changes and erasure
+also need a fresh login (SESS-4). Every action is logged with the actor and the target (LOG-1).
+The admin never sees or sets a password: a reset link is shown once, and the learner picks the
+password (AUTH-5).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, fresh_login_required
+
+from course.accounts.choices import ORG_TYPES, REGIONS
+from course.accounts.forms import EmptyForm, RoleForm
+from course.accounts.models import User
+from course.accounts.services import AccountError, issue_reset, set_active, set_role
+from course.admin.views import bp
+from course.clock import utcnow
+from course.extensions import db
+from course.privacy.forms import EraseForm
+from course.privacy.services import erase_user
+from course.problems import N_
+from course.security import external_url
+
+log = logging.getLogger("frontline.admin")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _audit(event: str, user: User, detail: str = "") -> None:
+    log.info("admin action", extra={"event": event, "actor_id": current_user.id, "target": user.id, "detail": detail})
+
+
+def _done(user: User, message: str):
+    flash(message, "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+
+
+def _refused(user: User, refusal: AccountError):
+    db.session.rollback()
+    flash(_(refusal.message), "error")
+    return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+
+
+@bp.get("/users/<int:user_id>")
+def user_detail(user_id: int):
+    user = _user_or_404(user_id)
+    return render_template("admin/user.html", user=user, role_form=RoleForm(role=user.role), form=EmptyForm(),
+                           erase_form=EraseForm(), org_types=ORG_TYPES, regions=REGIONS)  # fmt: skip
+
+
+@bp.post("/users/<int:user_id>/role")
+@fresh_login_required
+def user_role(user_id: int):
+    user, form = _user_or_404(user_id), RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_role(user, form.role.data, current_user)
+    except AccountError as refusal:
+        return _refused(user, refusal)
+    db.session.commit()
+    _audit("admin_role_change", user, form.role.data)
+    return _done(user, _("The role has been changed."))
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int):
+    """Deactivate or reactivate: the form says which; deactivation ends every session (SESS-2)."""
+    user = _user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        set_active(user, not user.is_active, current_user)
+    except AccountError as refusal:
+        return _refused(user, refusal)
+    db.session.commit()
+    _audit("admin_activation", user, "active" if user.is_active else "inactive")
+    return _done(user, _("The account is active.") if user.is_active else _("The account is deactivated."))
+
+
+@bp.post("/users/<int:user_id>/reset-link")
+def user_reset_link(user_id: int):
+    user = _user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    try:
+        token = issue_reset(db.session, user, current_user, utcnow(), timedelta(minutes=minutes))
+    except AccountError as refusal:
+        return _refused(user, refusal)
+    db.session.commit()
+    _audit("admin_reset_link", user)
+    link = external_url("accounts.reset_start", token=token)
+    page = render_template("admin/reset_link.html", user=user, link=link, minutes=minutes)
+    return page, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+@bp.post("/users/<int:user_id>/erase")
+@fresh_login_required
+def user_erase(user_id: int):
+    user, form = _user_or_404(user_id), EraseForm()
+    if not form.validate_on_submit():
+        flash(_("Please tick this box to confirm."), "error")
+        return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+    if user.id == current_user.id:
+        return _refused(user, AccountError(N_("Erase your own account from “My account”.")))
+    erase_user(db.session, user, utcnow())
+    db.session.commit()
+    _audit("account_erased", user)
+    return _done(user, _("The account has been erased."))
