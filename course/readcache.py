@@ -33,7 +33,8 @@ def cached_read(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return load()
-    version = connection.exec_driver_sql("PRAGMA data_version").scalar()
+    # Straight to the driver: this probe runs on every logged-in page.
+    version = connection.connection.dbapi_connection.execute("PRAGMA data_version").fetchone()[0]
     stamp = (version, _generation[0])
     partition = connection.info.get(INFO_KEY)
     if partition is None or partition[0] != stamp or len(partition[1]) > MAX_ENTRIES:

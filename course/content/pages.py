@@ -9,9 +9,9 @@ request: the lesson page is the most-visited page on slow, shared machines (benc
 from __future__ import annotations
 
 from flask import current_app, render_template, session
-from flask_wtf.csrf import generate_csrf
 
 from course.content.types import Lesson, Module
+from course.csrf import csrf_token
 from course.progress.rules import next_lesson, previous_lesson
 
 CACHE_KEY = "frontline.lesson_pages"
@@ -22,13 +22,13 @@ CSRF_PLACEHOLDER = "\x00csrf\x00"
 def lesson_page(module: Module, lesson: Lesson, lang: str, is_read: bool, is_admin: bool) -> str:
     """The lesson page HTML for this viewer; rendered at most once per variant per process."""
     if session.get("_flashes"):  # a one-off message belongs to this response only
-        return _render(module, lesson, lang, is_read, generate_csrf)
+        return _render(module, lesson, lang, is_read, csrf_token)
     cache: dict = current_app.extensions.setdefault(CACHE_KEY, {})
     key = (module.id, lesson.id, lang, is_read, is_admin)
     page = cache.get(key)
     if page is None:
         page = cache[key] = _render(module, lesson, lang, is_read, lambda: CSRF_PLACEHOLDER)
-    return page.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return page.replace(CSRF_PLACEHOLDER, csrf_token())
 
 
 def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token) -> str:
