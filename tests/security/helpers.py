@@ -66,3 +66,24 @@ def migrate_from_empty(app) -> None:
     with app.app_context():
         empty_database()
         upgrade()
+
+
+def dump_database(app) -> str:
+    """The whole database as text: `iterdump` on SQLite, `pg_dump` on PostgreSQL."""
+    import sqlite3
+    import subprocess
+
+    from tests.pg import PG_BIN
+
+    with app.app_context():
+        url = db.engine.url
+        db.session.remove()
+    if url.get_backend_name() == "sqlite":
+        connection = sqlite3.connect(url.database)
+        try:
+            return "\n".join(connection.iterdump())
+        finally:
+            connection.close()
+    command = [str(PG_BIN / "pg_dump"), "-h", url.host, "-p", str(url.port), "-U", url.username, "--no-owner",
+               "--inserts", url.database]  # fmt: skip
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
