@@ -6,8 +6,10 @@ import logging
 import secrets
 
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from course.extensions import db
@@ -27,22 +29,32 @@ TITLES = {
 }
 
 
-# The last resort when the styled page itself fails (a broken template, a failing user loader):
-# still no traceback, still the error id (HDR-4, AC-5).
+# The last resort when the styled page cannot be built: a Host outside TRUSTED_HOSTS (no URL
+# can be built for it), a broken template, a failing user loader. Still no traceback, still the
+# error id (HDR-4, AC-5).
 FALLBACK = (
-    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Frontline</title>'
-    "<h1>Something went wrong.</h1><p>Error code: {status} \u00b7 reference {error_id}</p></html>"
+    '<!doctype html><html><meta charset="utf-8"><title>Frontline</title>'
+    "<h1>{title}</h1><p>{status} \u00b7 {error_id}</p></html>"
 )
+
+
+class _NoLinks(Exception):
+    pass
 
 
 def _page(status: int, message: str | None = None, error_id: str | None = None):
     error_id = error_id or secrets.token_hex(4)
+    title = TITLES.get(status, TITLES[500])
     try:
-        title = _(TITLES.get(status, TITLES[500]))
+        title = _(title)
+        if request_ctx.url_adapter is None:  # the Host header was refused: no links can be built
+            raise _NoLinks
         body = render_template("error.html", status=status, title=title, message=message, error_id=error_id)
+    except _NoLinks:
+        body = FALLBACK.format(title=escape(title), status=int(status), error_id=error_id)
     except Exception:  # noqa: BLE001 - an error page must never raise
         log.exception("error page failed", extra={"event": "error", "error_id": error_id, "path": request.path})
-        body = FALLBACK.format(status=int(status), error_id=error_id)
+        body = FALLBACK.format(title=escape(title), status=int(status), error_id=error_id)
     return body, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
