@@ -9,9 +9,11 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import unquote
 
-from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask import Flask, Request, Response, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
 from course.clock import utcnow
 
@@ -120,7 +122,23 @@ def _local_path(url: str | None) -> str | None:
     return url.rstrip("?")
 
 
+class LimitedFormDataParser(FormDataParser):
+    """OUT-7: MAX_FORM_PARTS for url-encoded bodies too. Werkzeug applies it to multipart only,
+    so 1,001 fields typed into one ordinary form would otherwise be parsed without limit."""
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        result = super()._parse_urlencoded(stream, mimetype, content_length, options)
+        if self.max_form_parts is not None and sum(1 for _ in result[1].items(multi=True)) > self.max_form_parts:
+            raise RequestEntityTooLarge()
+        return result
+
+
+class LimitedRequest(Request):
+    form_data_parser_class = LimitedFormDataParser
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = LimitedRequest
     app.before_request(enforce_session_timeouts)
     app.after_request(set_private_cache_control)
     app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("HSTS", False))  # type: ignore[method-assign]
