@@ -65,13 +65,17 @@ def handle_http_error(error: HTTPException):
     error_id = secrets.token_hex(4)
     if status == 403:  # LOG-1: access denied is a security event
         log.warning("access denied", extra={"event": "access_denied", "error_id": error_id, "path": request.path})
+    else:  # the id on the page is in the log too (HDR-4)
+        log.info("http error", extra={"event": "http_error", "status": status, "error_id": error_id,
+                                      "path": request.path})  # fmt: skip
     return _page(status, error_id=error_id)
 
 
 def handle_csrf_error(error: CSRFError):
-    log.warning("csrf failure", extra={"event": "csrf_failure", "path": request.path})
+    error_id = secrets.token_hex(4)
+    log.warning("csrf failure", extra={"event": "csrf_failure", "error_id": error_id, "path": request.path})
     message = _("The form had expired or was sent twice. Nothing was lost: please go back and try again.")
-    return _page(400, message)
+    return _page(400, message, error_id)
 
 
 def handle_unexpected_error(error: Exception):

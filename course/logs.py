@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user
 
-EXTRA_FIELDS = ("event", "error_id", "path", "target", "detail", "actor_id", "count")
+EXTRA_FIELDS = ("event", "error_id", "path", "target", "detail", "actor_id", "count", "status")
 
 
 class JsonFormatter(logging.Formatter):
