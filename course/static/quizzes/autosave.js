@@ -55,8 +55,12 @@
     var submitter = event.submitter;
     if (timer) { clearTimeout(timer); timer = null; }
     (inflight || Promise.resolve()).then(function () {
-      if (form.requestSubmit && submitter) { form.requestSubmit(submitter); }
-      else { form.submit(); }
+      // A new task, not a microtask: a browser ignores requestSubmit() while it is still
+      // firing the submit event it was called from.
+      setTimeout(function () {
+        if (form.requestSubmit && submitter) { form.requestSubmit(submitter); }
+        else { form.submit(); }
+      }, 0);
     });
   });
 })();
