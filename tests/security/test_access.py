@@ -5,17 +5,16 @@ route is checked the day it appears."""
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, select
+from sqlalchemy import select
 
 from course.access import public
 from course.accounts.models import User
 from course.extensions import db, login_manager
 from tests.conftest import PASSWORD, csrf_token, make_test_app
-from tests.security.helpers import logged_in, methods_of, snapshot, url_of
+from tests.security.helpers import fill_row, logged_in, methods_of, snapshot, url_of
 
 # AC-1: the only views a visitor may open without logging in. Adding a @public view means
 # adding it here, in review.
@@ -161,24 +160,6 @@ def test_every_route_naming_an_object_is_classified_AC_3(app):
     assert not unclassified
 
 
-def _fill(model, **values):
-    """A row with every required column given a plausible value (robust to new columns)."""
-    for column in model.__table__.columns:
-        if column.name in values or column.nullable or column.primary_key or column.default is not None:
-            continue
-        kind = column.type
-        values[column.name] = (
-            datetime(2026, 11, 2, tzinfo=UTC) if isinstance(kind, DateTime)
-            else {} if isinstance(kind, JSON)
-            else b"%PDF-1.4 test" if isinstance(kind, LargeBinary)
-            else False if isinstance(kind, Boolean)
-            else 1 if isinstance(kind, Integer)
-            else secrets.token_hex(8)[: (kind.length or 16)] if isinstance(kind, String)
-            else None
-        )  # fmt: skip
-    return model(**values)
-
-
 def _owned_objects(app, owner_client, owner: User) -> dict[str, dict]:
     """URL values naming the owner's objects, per owner-only endpoint present in this build."""
     values: dict[str, dict] = {}
@@ -194,7 +175,7 @@ def _owned_objects(app, owner_client, owner: User) -> dict[str, dict]:
 
         code = secrets.token_hex(8)
         with app.app_context():
-            db.session.add(_fill(Certificate, code=code, user_id=owner.id, holder_name=owner.full_name))
+            db.session.add(fill_row(Certificate, code=code, user_id=owner.id, holder_name=owner.full_name))
             db.session.commit()
         values["certificates.download"] = {"code": code}
     return values
