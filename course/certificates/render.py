@@ -21,13 +21,14 @@ figures; certificates/README.md records what helped (mainly: no flexbox in the t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import mimetypes
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,6 +37,7 @@ from urllib.request import OpenerDirector, url2pathname
 import jinja2
 import segno
 from babel.dates import format_date
+from babel.support import Translations
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from weasyprint import CSS, HTML
@@ -255,6 +257,16 @@ def name_size(name: str) -> str:
 
 def _label_dict(labels) -> dict[str, str]:
     return {name: getattr(labels, name) for name in labels.__slots__}
+
+
+@functools.lru_cache(maxsize=8)
+def translator(lang: str, translations_dir: Path) -> Callable[[str], str]:
+    """A gettext for `lang` from the compiled catalogs (the same ones Flask-Babel uses).
+
+    Plain Babel, no Flask: the CLI, the benchmark and the issuing service share it. English
+    is the source language, so a missing catalog falls back to the message ids.
+    """
+    return Translations.load(str(translations_dir), [lang], domain="messages").gettext
 
 
 def render_html(context: CertificateContext, root: Path = DEFAULT_TEMPLATE_DIR) -> str:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 
 from course.problems import N_
 
@@ -128,3 +128,27 @@ def surname_matches(name: str, typed: str) -> bool:
         return False
     candidates = {words[0], words[-1]} if len(words) > 1 else {words[0]}
     return wanted in candidates
+
+
+# Certificate states as the verification page and the admin list show them.
+VALID = "valid"
+EXPIRED = "expired"
+REVOKED = "revoked"
+SUPERSEDED = "superseded"
+WITHDRAWN = "withdrawn"
+STATES = (VALID, EXPIRED, REVOKED, SUPERSEDED, WITHDRAWN)
+
+
+def certificate_status(
+    *, revoked: bool, superseded: bool, withdrawn: bool, expires_at: datetime | None, now: datetime
+) -> str:
+    """One state, by precedence: withdrawn (holder erased), revoked, superseded, expired, valid."""
+    if withdrawn:
+        return WITHDRAWN
+    if revoked:
+        return REVOKED
+    if superseded:
+        return SUPERSEDED
+    if expires_at is not None and now >= expires_at:
+        return EXPIRED
+    return VALID

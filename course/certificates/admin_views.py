@@ -1,0 +1,165 @@
+"""Admin certificate pages: list, filters, CSV and ZIP exports, revoke, reissue, audit, preview.
+
+Routes on the certificates blueprint under /admin/certificates; each needs the admin role,
+checked on the server (AC-2). Thin: `manage` and `services` do the work; commits here.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from course.access import admin_required
+from course.accounts.forms import EmptyForm
+from course.certificates import manage, services
+from course.certificates.codes import format_code
+from course.certificates.forms import STATUS_LABELS, FilterForm, PreviewForm, RevokeForm
+from course.certificates.render import CertificateRenderError
+from course.certificates.views import bp, current_settings, pdf_response
+from course.clock import utcnow
+from course.extensions import db
+
+PREFIX = "/admin/certificates"
+
+
+def _filters() -> tuple[FilterForm, manage.Filters]:
+    form = FilterForm(request.args)
+    if not form.validate():  # a bad date or unknown choice: show everything, say why
+        return form, manage.Filters()
+    return form, manage.Filters(
+        status=manage.parse_status(form.status.data or ""), query=form.q.data or "",
+        issued_from=form.issued_from.data, issued_to=form.issued_to.data,
+        sort=form.sort.data if form.sort.data in manage.SORTS else "issued",
+    )  # fmt: skip
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return min(max(int(value), 1), 100_000) if value.isdigit() and len(value) < 7 else 1
+
+
+@bp.get(PREFIX)
+@admin_required
+def admin_list():
+    form, filters = _filters()
+    page = _page_number()
+    rows, total = manage.page_of(db.session, filters, utcnow(), page)
+    return render_template(
+        "certificates/admin_list.html", form=form, rows=rows, total=total, page=page,
+        per_page=manage.PER_PAGE, now=utcnow(), status_of=services.status_of,
+        format_code=format_code, labels=STATUS_LABELS, query=request.args.to_dict(),
+    )  # fmt: skip
+
+
+@bp.get(PREFIX + "/export.csv")
+@admin_required
+def admin_export_csv():
+    _form, filters = _filters()
+    body, _count = manage.export_csv(db.session, current_user, filters, utcnow())
+    db.session.commit()
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="certificates.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get(PREFIX + "/export.zip")
+@admin_required
+def admin_export_zip():
+    _form, filters = _filters()
+    body, _count = manage.export_zip(db.session, current_user, filters, current_settings(), utcnow())
+    db.session.commit()
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/zip"
+    response.headers["Content-Disposition"] = 'attachment; filename="certificates.zip"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _certificate_or_404(certificate_id: int):
+    try:
+        return manage.certificate_by_id(db.session, certificate_id)
+    except services.CertificateNotFound:
+        abort(404)
+
+
+@bp.get(PREFIX + "/<int:certificate_id>")
+@admin_required
+def admin_detail(certificate_id: int):
+    certificate = _certificate_or_404(certificate_id)
+    return render_template(
+        "certificates/admin_detail.html", c=certificate, status=services.status_of(certificate, utcnow()),
+        revoke_form=RevokeForm(), reissue_form=EmptyForm(), format_code=format_code,
+        labels=STATUS_LABELS, audit=manage.audit_log(db.session, certificate_id=certificate.id),
+    )  # fmt: skip
+
+
+@bp.post(PREFIX + "/<int:certificate_id>/revoke")
+@admin_required
+def admin_revoke(certificate_id: int):
+    certificate = _certificate_or_404(certificate_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        flash(_("Give a reason for revoking (at most 500 characters)."), "error")
+        return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
+    try:
+        manage.revoke(db.session, current_user, certificate, form.reason.data, utcnow())
+    except services.CertificateError as refused:
+        flash(_(refused.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The certificate is revoked."), "success")
+    return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
+
+
+@bp.post(PREFIX + "/<int:certificate_id>/reissue")
+@admin_required
+def admin_reissue(certificate_id: int):
+    certificate = _certificate_or_404(certificate_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        new = manage.reissue(db.session, current_user, certificate, current_settings(), utcnow())
+    except services.CertificateError as refused:
+        flash(_(refused.message), "error")
+        return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
+    db.session.commit()
+    flash(_("A new certificate with a new code was issued; the old one is superseded."), "success")
+    return redirect(url_for("certificates.admin_detail", certificate_id=new.id))
+
+
+@bp.get(PREFIX + "/<int:certificate_id>/pdf")
+@admin_required
+def admin_pdf(certificate_id: int):
+    certificate = _certificate_or_404(certificate_id)
+    try:
+        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow())
+    except services.CertificatePending as pending:
+        db.session.commit()
+        return render_template("certificates/pending.html", message=_(pending.message)), 503
+    db.session.commit()
+    return pdf_response(pdf, manage.pdf_filename(certificate))
+
+
+@bp.get(PREFIX + "/audit")
+@admin_required
+def admin_audit():
+    return render_template("certificates/admin_audit.html", rows=manage.audit_log(db.session),
+                           format_code=format_code)  # fmt: skip
+
+
+@bp.get(PREFIX + "/preview")
+@admin_required
+def admin_preview():
+    """The sample certificate, rendered by the issuing code path; nothing is stored."""
+    form = PreviewForm(request.args)
+    if "lang" not in request.args or not form.validate():
+        return render_template("certificates/admin_preview.html", form=form, error=None)
+    try:
+        pdf = services.sample_pdf(current_settings(), form.name.data or "", form.lang.data,
+                                  utcnow().date())  # fmt: skip
+    except CertificateRenderError as exc:
+        return render_template("certificates/admin_preview.html", form=form, error=str(exc)), 422
+    return pdf_response(pdf, "certificate-sample.pdf", inline=True)

@@ -1,0 +1,330 @@
+"""Issuing certificates and serving the stored PDF: use cases for learners and the system.
+
+Services take the session, the learner and `now`; they flush and raise domain errors, and
+the view or CLI commits (STYLE.md). They read other domains through their services and
+models (lessons read, quiz attempts) and never touch `request` or `current_app`.
+
+Issue (CERT-5): the certificate row is inserted when the learner becomes eligible, inside a
+savepoint, so two simultaneous requests produce one row (the unique constraint decides).
+The PDF is rendered and stored in the same transaction; if WeasyPrint fails, the row stays,
+the failure is logged with an error id, and the next download renders it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from course.accounts.models import User
+from course.certificates.codes import new_code, verification_url
+from course.certificates.eligibility import (
+    CourseRequirements,
+    Eligibility,
+    LearnerRecord,
+    Recertification,
+    course_requirements,
+    evaluate,
+    lesson_keys,
+    recertification,
+    short_hash,
+)
+from course.certificates.models import COURSE_ID, Certificate, CertificateAudit
+from course.certificates.render import CertificateRenderError, render_pdf, translator
+from course.certificates.settings import CertificateSettings
+from course.certificates.types import (
+    LANGUAGES,
+    VALID,
+    CertificateContext,
+    certificate_status,
+    display_name,
+    translate_labels,
+)
+from course.clock import as_utc
+from course.problems import N_
+from course.progress.services import read_rows
+
+log = logging.getLogger("frontline.certificates")
+
+# The course's title, the same message as the course overview's heading.
+COURSE_TITLE = N_("Countering human trafficking: a course for frontline practitioners")
+SAMPLE_NAME = "Олена Петренко"
+
+
+class CertificateError(Exception):
+    """A refusal with a user-facing message template."""
+
+    message = N_("This action is not possible.")
+
+
+class CertificateNotFound(CertificateError):
+    message = N_("This certificate does not exist.")
+
+
+class CertificatePending(CertificateError):
+    message = N_("Your certificate is being prepared. Please try again in a minute.")
+
+
+def requirements_for(catalog: Any, settings: CertificateSettings) -> CourseRequirements:
+    """What the course asks for now, from the loaded catalog and the eligibility rule."""
+    modules = [(m.id, m.content_hash, m.lesson_ids) for m in catalog.modules]
+    quizzes = [
+        (q.id, q.content_hash, q.module_id, bool(q.is_final)) for q in catalog.quizzes.values()
+    ]
+    return course_requirements(settings.rule, modules, quizzes)
+
+
+def learner_record(
+    session: Session, user_id: int, quizzes: Mapping[str, Any],
+    since: datetime | None = None, retake: frozenset[str] = frozenset(),
+) -> LearnerRecord:  # fmt: skip
+    """Lessons read and quizzes passed; for quizzes in `retake`, only attempts after `since`."""
+    from course.quizzes.models import FINISHED, QuizAttempt
+    from course.quizzes.rules import GradedAttempt, counting_attempt
+
+    lessons = lesson_keys((module_id, lesson_id) for module_id, lesson_id, _ in read_rows(session, user_id))
+    rows = session.execute(
+        select(QuizAttempt.quiz_id, QuizAttempt.finished_at, QuizAttempt.percent,
+               QuizAttempt.is_passed)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.is_practice.is_(False),
+               QuizAttempt.status == FINISHED)
+    ).all()  # fmt: skip
+    attempts: dict[str, list[GradedAttempt]] = {}
+    for quiz_id, finished_at, percent, passed in rows:
+        finished = as_utc(finished_at)
+        if quiz_id in retake and since is not None and finished <= since:
+            continue
+        attempts.setdefault(quiz_id, []).append(GradedAttempt(finished, percent or 0.0, bool(passed)))
+    passed_ids = set()
+    for quiz_id, graded in attempts.items():
+        quiz = quizzes.get(quiz_id)
+        counting = counting_attempt(quiz.settings.grading if quiz else "highest", graded)
+        if counting is not None and counting.is_passed:
+            passed_ids.add(quiz_id)
+    return LearnerRecord(lessons, frozenset(passed_ids))
+
+
+def status_of(certificate: Certificate, now: datetime) -> str:
+    """valid, expired, revoked, superseded or withdrawn, at `now`."""
+    return certificate_status(
+        revoked=certificate.revoked_at is not None,
+        superseded=certificate.superseded_at is not None,
+        withdrawn=certificate.withdrawn_at is not None,
+        expires_at=as_utc(certificate.expires_at) if certificate.expires_at else None,
+        now=now,
+    )
+
+
+def latest_certificate(session: Session, user_id: int) -> Certificate | None:
+    """The learner's most recently issued certificate for the course, whatever its state."""
+    return session.scalar(
+        select(Certificate)
+        .where(Certificate.user_id == user_id, Certificate.course_id == COURSE_ID)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(1)
+    )
+
+
+def recertification_plan(
+    certificate: Certificate, course: CourseRequirements, now: datetime
+) -> Recertification | None:
+    """What to redo when the certificate expired or the course changed; None when current."""
+    changed = recertification(certificate.module_hashes or {}, course)
+    if status_of(certificate, now) == "expired":
+        return Recertification(changed.changed_modules, tuple(sorted(course.quizzes)))
+    if certificate.content_hash != course.content_hash:
+        return changed
+    return None
+
+
+def eligibility_now(
+    session: Session, learner: User, catalog: Any, settings: CertificateSettings, now: datetime
+) -> tuple[Eligibility, Certificate | None, Recertification | None]:
+    """Whether the learner may get a (new) certificate now, their latest one, and any plan."""
+    course = requirements_for(catalog, settings)
+    latest = latest_certificate(session, learner.id)
+    plan = recertification_plan(latest, course, now) if latest is not None else None
+    since = as_utc(latest.issued_at) if plan is not None and latest is not None else None
+    retake = frozenset(plan.quizzes_to_retake) if plan is not None else frozenset()
+    record = learner_record(session, learner.id, catalog.quizzes, since, retake)
+    return evaluate(settings.rule, course, record), latest, plan
+
+
+def issue_if_eligible(
+    session: Session, learner: User, catalog: Any, settings: CertificateSettings, now: datetime,
+    asked: bool = False,
+) -> Certificate | None:  # fmt: skip
+    """Issue the learner's certificate if they have just become eligible; else None.
+
+    A first certificate, or a recertification once an expired or outdated one has been
+    redone. When the course changed only where there is no quiz to retake, nothing proves
+    the learner read the change, so the new certificate waits until they ask (`asked`).
+    A revoked or withdrawn latest certificate blocks issue: an admin decides (reissue).
+    """
+    if learner.is_admin or not learner.is_active:
+        return None
+    eligibility, latest, plan = eligibility_now(session, learner, catalog, settings, now)
+    if latest is not None and (plan is None or status_of(latest, now) in ("revoked", "withdrawn")):
+        return None
+    if plan is not None and not plan.quizzes_to_retake and not asked:
+        return None
+    if not eligibility.eligible:
+        return None
+    course = requirements_for(catalog, settings)
+    expires_at = now + settings.validity if settings.validity else None
+    return issue(session, learner, course.content_hash, course.module_hashes, settings, now,
+                 expires_at=expires_at, supersedes=latest)  # fmt: skip
+
+
+def issue(
+    session: Session, learner: User, content_hash: str, module_hashes: Mapping[str, str],
+    settings: CertificateSettings, now: datetime, *, expires_at: datetime | None,
+    supersedes: Certificate | None = None, actor: User | None = None, action: str = "issued",
+) -> Certificate:  # fmt: skip
+    """Insert the certificate (once, whatever the concurrency), supersede the old, render."""
+    number = 1 + (session.scalar(
+        select(func.max(Certificate.issue_number)).where(
+            Certificate.user_id == learner.id, Certificate.course_id == COURSE_ID,
+            Certificate.content_hash == content_hash)
+    ) or 0)  # fmt: skip
+    lang = learner.locale if learner.locale in LANGUAGES else "uk"
+    certificate = Certificate(
+        code=new_code(), user_id=learner.id, course_id=COURSE_ID, issue_number=number,
+        holder_name=display_name(learner.full_name), lang=lang,
+        course_title=translator(lang, settings.translations_dir)(COURSE_TITLE),
+        course_title_en=COURSE_TITLE, content_hash=content_hash,
+        module_hashes=dict(module_hashes), rule=str(settings.rule),
+        issued_at=now, expires_at=expires_at,
+    )  # fmt: skip
+    try:
+        with session.begin_nested():
+            session.add(certificate)
+    except IntegrityError:  # a simultaneous request issued it first: that one stands
+        existing = session.scalar(
+            select(Certificate).where(
+                Certificate.user_id == learner.id, Certificate.course_id == COURSE_ID,
+                Certificate.content_hash == content_hash,
+                Certificate.issue_number == number)
+        )  # fmt: skip
+        if existing is None:
+            raise
+        return existing
+    if supersedes is not None and supersedes.superseded_at is None:
+        supersedes.superseded_at = now
+        supersedes.superseded_by_id = certificate.id
+    record_audit(session, actor, action, certificate, now,
+                 f"supersedes #{supersedes.id}" if supersedes is not None else "")  # fmt: skip
+    log.info("certificate %s", action, extra={"event": f"certificate_{action}",
+             "target": certificate.id, "actor_id": actor.id if actor else None})  # fmt: skip
+    render_and_store(session, certificate, settings, now)
+    session.flush()
+    return certificate
+
+
+def context_for(
+    certificate: Certificate, settings: CertificateSettings, is_sample: bool = False
+) -> CertificateContext:
+    """The plain-data context for the stored certificate: what it prints, nothing else."""
+    gettext = translator(certificate.lang, settings.translations_dir)
+    expires = as_utc(certificate.expires_at).date() if certificate.expires_at else None
+    return CertificateContext(
+        holder_name=certificate.holder_name, lang=certificate.lang,
+        course_title=certificate.course_title, course_title_en=certificate.course_title_en,
+        issued_on=as_utc(certificate.issued_at).date(), expires_on=expires,
+        content_version=short_hash(certificate.content_hash), code=certificate.code,
+        verify_url=verification_url(settings.base_url, certificate.code),
+        labels=translate_labels(gettext), labels_en=translate_labels(lambda s: s),
+        is_sample=is_sample,
+    )  # fmt: skip
+
+
+def render_and_store(
+    session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime
+) -> bool:
+    """Render the PDF and store it with its SHA-256; on failure log an error id, keep the row."""
+    try:
+        pdf = render_pdf(context_for(certificate, settings), Path(settings.template_dir))
+    except CertificateRenderError as exc:
+        certificate.render_error_id = secrets.token_hex(4)
+        log.error("certificate rendering failed: %s", exc, extra={
+            "event": "certificate_render_failed", "error_id": certificate.render_error_id,
+            "target": certificate.id})  # fmt: skip
+        return False
+    certificate.pdf = pdf
+    certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    certificate.pdf_size = len(pdf)
+    certificate.rendered_at = now
+    certificate.render_error_id = None
+    return True
+
+
+def stored_pdf(
+    session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime
+) -> bytes:
+    """The PDF exactly as stored at issue; rendered now if issue-time rendering failed."""
+    if certificate.withdrawn_at is not None:  # erased holder: nothing to print (DATA-2)
+        raise CertificateNotFound()
+    if certificate.pdf is None and not render_and_store(session, certificate, settings, now):
+        raise CertificatePending()
+    pdf = certificate.pdf or b""
+    if hashlib.sha256(pdf).hexdigest() != certificate.pdf_sha256:
+        log.error("stored certificate PDF does not match its SHA-256",
+                  extra={"event": "certificate_integrity", "target": certificate.id})  # fmt: skip
+        raise CertificatePending()
+    return pdf
+
+
+def owned_certificate(session: Session, learner: User, code: str) -> Certificate:
+    """The learner's own certificate with this code (AC-3), or CertificateNotFound."""
+    certificate = session.scalar(
+        select(Certificate).where(Certificate.code == code, Certificate.user_id == learner.id)
+    )
+    if certificate is None:
+        raise CertificateNotFound()
+    return certificate
+
+
+def learner_certificates(session: Session, learner: User) -> list[Certificate]:
+    """The learner's certificates, newest first."""
+    return list(session.scalars(
+        select(Certificate).where(Certificate.user_id == learner.id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ))  # fmt: skip
+
+
+def sample_pdf(settings: CertificateSettings, name: str, lang: str, today: date) -> bytes:
+    """A preview through the issuing path: a sample code, a QR to this site, marked SAMPLE."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
+    certificate = Certificate(
+        code=new_code(), holder_name=display_name(name) or SAMPLE_NAME, lang=lang,
+        course_title=translator(lang, settings.translations_dir)(COURSE_TITLE),
+        course_title_en=COURSE_TITLE, content_hash="0" * 64,
+        issued_at=datetime.combine(today, datetime.min.time()),
+        expires_at=(datetime.combine(today, datetime.min.time()) + settings.validity
+                    if settings.validity else None),
+    )  # fmt: skip
+    return render_pdf(context_for(certificate, settings, is_sample=True), Path(settings.template_dir))
+
+
+def record_audit(
+    session: Session, actor: User | None, action: str, certificate: Certificate | None,
+    now: datetime, detail: str = "",
+) -> None:  # fmt: skip
+    """One audit row: who (None for the system), what, which certificate, when."""
+    session.add(CertificateAudit(
+        at=now, actor_id=actor.id if actor else None, action=action,
+        certificate_id=certificate.id if certificate else None, detail=detail[:500],
+    ))  # fmt: skip
+
+
+def is_current(certificate: Certificate, now: datetime) -> bool:
+    return status_of(certificate, now) == VALID

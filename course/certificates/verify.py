@@ -1,0 +1,100 @@
+"""The public verification page's use cases: throttle, look up, and say what may be shown.
+
+Use-case layer: takes the session, the client IP and `now`; never reads the request.
+SECURITY.md CERT-3 and CERT-4: lookups are counted per IP in the database (fixed windows,
+shared by every worker); unknown and malformed codes take the same path, one query each,
+and produce the same answer; the holder's name is masked unless the visitor types the
+surname; revoked and withdrawn certificates show their state without personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from course.certificates.codes import CODE_LENGTH, format_code, normalize_code
+from course.certificates.eligibility import short_hash
+from course.certificates.models import Certificate, VerifyThrottle
+from course.certificates.services import status_of
+from course.certificates.types import REVOKED, WITHDRAWN, display_name, mask_name, surname_matches
+from course.clock import as_utc
+
+# Looked up when the typed code is malformed, so that path costs one query like any other.
+# It cannot exist: real codes never contain "U" (not in Crockford's alphabet).
+_NO_CODE = "U" * CODE_LENGTH
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What the verification page shows about one certificate."""
+
+    status: str
+    code: str
+    course_title: str
+    course_title_en: str
+    issued_on: datetime
+    expires_on: datetime | None
+    content_version: str
+    revoked_reason: str | None
+    masked_name: str | None
+    full_name: str | None  # only once the visitor typed the surname
+    name_check: bool | None  # None: no surname typed; True/False: it matched or not
+
+
+def window_start(now: datetime, window: timedelta) -> datetime:
+    """The start of the fixed window containing `now` (UTC, aligned to the epoch)."""
+    seconds = int(window.total_seconds())
+    stamp = int(now.timestamp())
+    return datetime.fromtimestamp(stamp - stamp % seconds, UTC)
+
+
+def count_lookup(session: Session, ip: str, now: datetime, limit: int, window: timedelta) -> bool:
+    """Count one lookup from `ip`; False once the IP has used up this window's allowance.
+
+    One atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), so parallel
+    requests in several workers each count: no read-then-write race.
+    """
+    start = window_start(now, window)
+    key = f"ip:{ip}"[:80]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(VerifyThrottle).values(key=key, window_start=start, count=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[VerifyThrottle.key, VerifyThrottle.window_start],
+        set_={"count": VerifyThrottle.count + 1},
+    ).returning(VerifyThrottle.count)
+    count = session.execute(statement).scalar_one()
+    if count == 1:  # first lookup of a new window: forget windows that have ended
+        session.execute(delete(VerifyThrottle).where(VerifyThrottle.window_start < start))
+    return count <= limit
+
+
+def find(session: Session, typed: str) -> Certificate | None:
+    """The certificate for a typed or scanned code; malformed and unknown cost the same."""
+    code = normalize_code(typed)
+    return session.scalar(select(Certificate).where(Certificate.code == (code or _NO_CODE)))
+
+
+def verification(certificate: Certificate, now: datetime, surname: str | None) -> Verification:
+    """What to show: the state always; the name masked, or in full after a matching surname."""
+    status = status_of(certificate, now)
+    private = status in (REVOKED, WITHDRAWN)
+    name = display_name(certificate.holder_name)
+    check = None if private or not surname else surname_matches(name, surname)
+    return Verification(
+        status=status,
+        code=format_code(certificate.code),
+        course_title=certificate.course_title,
+        course_title_en=certificate.course_title_en,
+        issued_on=as_utc(certificate.issued_at),
+        expires_on=as_utc(certificate.expires_at) if certificate.expires_at else None,
+        content_version=short_hash(certificate.content_hash),
+        revoked_reason=certificate.revoked_reason if status == REVOKED else None,
+        masked_name=None if private else mask_name(name),
+        full_name=name if check else None,
+        name_check=check,
+    )

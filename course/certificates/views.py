@@ -1,0 +1,206 @@
+"""Certificate pages: public verification, the learner's certificates, and issuing on time.
+
+Thin views over `services`, `verify` and `manage`; admin pages are in `admin_views`, on the
+same blueprint. Issuing happens in `issue_when_eligible`, an after-request hook: whichever
+POST completes the last requirement (marking the last lesson read, submitting the last
+quiz), the same request issues the certificate once the view has committed, without the
+progress or quiz views knowing about certificates.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from course.access import public
+from course.certificates import services, verify
+from course.certificates.codes import format_code, normalize_code
+from course.certificates.forms import SurnameForm, VerifyForm
+from course.certificates.settings import (
+    CertificateSettings,
+    CertificateSettingsError,
+    settings_from,
+)
+from course.clock import utcnow
+from course.content.access import current_catalog
+from course.database import WRITE_OPTION
+from course.extensions import db
+from course.security import client_ip
+
+bp = Blueprint("certificates", __name__)
+log = logging.getLogger("frontline.certificates")
+SETTINGS_KEY = "frontline.certificates.settings"
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+VERIFY_HEADERS = {
+    "X-Robots-Tag": "noindex, nofollow",  # CERT-3: the code in the URL is a bearer secret
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@bp.record_once
+def _load_settings(state) -> None:
+    """Validate the certificate settings when the app is built: bad values stop start-up."""
+    import os
+
+    from course.config import ConfigError
+
+    config = {**{k: v for k, v in os.environ.items() if k in _names()}, **state.app.config}
+    try:
+        state.app.extensions[SETTINGS_KEY] = settings_from(config, TRANSLATIONS)
+    except CertificateSettingsError as problem:  # wsgi.py turns this into a clean exit
+        raise ConfigError(str(problem)) from None
+
+
+def _names() -> set[str]:
+    from course.certificates.settings import SETTINGS
+
+    return set(SETTINGS)
+
+
+def current_settings() -> CertificateSettings:
+    return current_app.extensions[SETTINGS_KEY]
+
+
+@bp.after_app_request
+def issue_when_eligible(response: Response) -> Response:
+    """After a learner's successful POST, issue the certificate if it is now earned (CERT-5)."""
+    if (request.method != "POST" or response.status_code >= 400 or request.blueprint == bp.name
+            or not current_user.is_authenticated or current_user.is_admin):  # fmt: skip
+        return response
+    try:
+        certificate = services.issue_if_eligible(
+            db.session, current_user, current_catalog(), current_settings(), utcnow()
+        )
+        db.session.commit()
+    except Exception:  # the learner's own action is already committed; never lose it
+        db.session.rollback()
+        log.exception("certificate issue failed", extra={"event": "certificate_issue_error"})
+        return response
+    if certificate is not None:
+        flash(_("Congratulations! Your certificate is ready under “My certificates”."), "success")
+    return response
+
+
+def _verify_response(body: str, status: int = 200) -> Response:
+    response = make_response(body, status)
+    response.headers.update(VERIFY_HEADERS)
+    return response
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+def verify_form():
+    """A form for a code typed from paper; it leads to the page the QR code opens."""
+    form = VerifyForm()
+    if form.validate_on_submit():
+        code = normalize_code(form.code.data)
+        target = format_code(code) if code else (form.code.data[:64] or "-")
+        return redirect(url_for("certificates.verify_code", code=target))
+    return _verify_response(render_template("certificates/verify_form.html", form=form))
+
+
+@bp.route("/verify/<path:code>", methods=["GET", "POST"])
+@public
+def verify_code(code: str):
+    """The public answer for one code: state always, the name masked unless confirmed."""
+    settings, now = current_settings(), utcnow()
+    if db.session().in_transaction():  # e.g. a logged-in visitor's user was loaded
+        db.session.commit()
+    db.session.connection(execution_options={WRITE_OPTION: True})  # SQLite: BEGIN IMMEDIATE
+    if not verify.count_lookup(db.session, client_ip(), now, settings.verify_limit,
+                               settings.verify_window):  # fmt: skip
+        db.session.commit()
+        log.warning("verification throttled", extra={"event": "verify_throttled"})
+        page = render_template("certificates/verify_missing.html", throttled=True,
+                               language_next=url_for("certificates.verify_form"))  # fmt: skip
+        return _verify_response(page, 429)
+    certificate = verify.find(db.session, code)
+    form = SurnameForm()
+    surname = form.surname.data if certificate is not None and form.validate_on_submit() else None
+    shown = verify.verification(certificate, now, surname) if certificate is not None else None
+    db.session.commit()
+    if shown is None:  # unknown and malformed codes: one page, one status (CERT-3)
+        page = render_template("certificates/verify_missing.html", throttled=False,
+                               language_next=url_for("certificates.verify_form"))  # fmt: skip
+        return _verify_response(page, 404)
+    page = render_template("certificates/verify.html", v=shown, form=form)
+    return _verify_response(page)
+
+
+@bp.get("/certificates")
+def mine():
+    """My certificates: downloads, states, and what to redo when one expired or went stale."""
+    settings, now = current_settings(), utcnow()
+    catalog = current_catalog()
+    certificates = services.learner_certificates(db.session, current_user)
+    eligibility, latest, plan = services.eligibility_now(
+        db.session, current_user, catalog, settings, now
+    )
+    from course.accounts.forms import EmptyForm
+
+    return render_template(
+        "certificates/mine.html", certificates=certificates, now=now, status_of=services.status_of,
+        eligibility=eligibility, latest=latest, plan=plan, catalog=catalog,
+        format_code=format_code, renew_form=EmptyForm(),
+    )  # fmt: skip
+
+
+@bp.post("/certificates/renew")
+def renew():
+    """Ask for the certificate of the current course version once nothing is left to redo."""
+    from course.accounts.forms import EmptyForm
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    certificate = services.issue_if_eligible(
+        db.session, current_user, current_catalog(), current_settings(), utcnow(), asked=True
+    )
+    db.session.commit()
+    if certificate is not None:
+        flash(_("Congratulations! Your certificate is ready under “My certificates”."), "success")
+    return redirect(url_for("certificates.mine"))
+
+
+@bp.get("/certificates/<code>.pdf")
+def download(code: str):
+    """The learner's own PDF, byte for byte as issued (AC-3: looked up with their id)."""
+    try:
+        certificate = services.owned_certificate(db.session, current_user, code)
+        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow())
+    except services.CertificateNotFound:
+        return render_template("error.html", status=404, title=_("This page does not exist."),
+                               message=None, error_id="-"), 404  # fmt: skip
+    except services.CertificatePending as pending:
+        db.session.commit()  # keep the render error id for the admins
+        page = render_template("certificates/pending.html", message=_(pending.message))
+        return page, 503, {"Retry-After": "30"}
+    db.session.commit()
+    return pdf_response(pdf, f"certificate-{format_code(certificate.code)}.pdf")
+
+
+def pdf_response(pdf: bytes, filename: str, inline: bool = False) -> Response:
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # HDR-3
+    return response
+
+
+from course.certificates import admin_views  # noqa: E402, F401 - registers admin routes on bp
