@@ -94,16 +94,23 @@ def start_session(now: datetime) -> None:
     session.permanent = True
 
 
-def enforce_session_timeouts():
-    """SESS-3: idle and absolute limits, with `next` kept so the learner comes back."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return None
+def session_has_expired() -> bool:
+    """True when this session is past its idle or absolute limit (SESS-3)."""
     now = _timestamp(utcnow())
     config = current_app.config
     idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"]).total_seconds()
     absolute = timedelta(hours=config["SESSION_MAX_HOURS"]).total_seconds()
     auth_at, seen_at = session.get("auth_at", 0), session.get("seen_at", 0)
-    if now - seen_at > idle or now - auth_at > absolute:
+    return now - seen_at > idle or now - auth_at > absolute
+
+
+def enforce_session_timeouts():
+    """SESS-3: idle and absolute limits, with `next` kept so the learner comes back."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = _timestamp(utcnow())
+    seen_at = session.get("seen_at", 0)
+    if session_has_expired():
         logout_user()
         session.clear()
         flash(_("Your session ended. Please log in again; your work is saved."), "info")

@@ -52,6 +52,9 @@ class QuizAttempt(db.Model):
     # Per question: [score as "n/d", is_correct]; graded once, never recomputed.
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     practice_of_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="SET NULL"))
+    # Answers posted after the session had expired (REL-2e): kept aside, never graded, and
+    # shown to the learner, unsaved, when they are back in the attempt after logging in.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
 
 class QuizContent(db.Model):

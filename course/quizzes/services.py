@@ -273,6 +273,24 @@ def _update(session: Session, attempt: QuizAttempt, seen_version: int, **values:
     raise StaleAttempt(version)
 
 
+def keep_pending(session: Session, attempt: QuizAttempt, responses: Mapping[str, Response], page: int) -> None:
+    """Set aside answers that arrived after the session expired (REL-2e); nothing is graded."""
+    if attempt.status != IN_PROGRESS or not responses:
+        return
+    attempt.pending = {"page": page, "answers": responses_to_json(responses)}
+    session.flush()
+
+
+def take_pending(session: Session, attempt: QuizAttempt) -> tuple[int, dict[str, Response]] | None:
+    """The answers set aside for this attempt, once; they are then forgotten."""
+    pending = attempt.pending
+    if not pending or attempt.status != IN_PROGRESS:
+        return None
+    attempt.pending = None
+    session.flush()
+    return int(pending.get("page", 0)), responses_from_json(pending.get("answers"))
+
+
 def start_practice(session: Session, learner: User, attempt: QuizAttempt, now: datetime) -> QuizAttempt:
     """A round of only the questions answered wrong; it never counts towards the pass."""
     if attempt.status != FINISHED or attempt.user_id != learner.id:

@@ -32,6 +32,7 @@ from course.quizzes.forms import AttemptPost, StartForm, parse_answers, read_att
 from course.quizzes.models import FINISHED, QuizAttempt
 from course.quizzes.present import asked_page, clamp_page, page_count, page_of, reviewed
 from course.quizzes.types import Quiz, Response
+from course.security import session_has_expired
 
 bp = Blueprint("quizzes", __name__)
 
@@ -92,7 +93,41 @@ def attempt(public_id: str):
     attempt = _attempt_or_404(public_id)
     if attempt.status == FINISHED:
         return redirect(url_for(".result", public_id=public_id), 303)
-    return _render_attempt(attempt, request.args.get("page", 0, type=int))
+    pending = services.take_pending(db.session, attempt)
+    if pending is None:
+        return _render_attempt(attempt, request.args.get("page", 0, type=int))
+    db.session.commit()
+    page, posted = pending
+    message = _(
+        "Your session had ended, so the answers you sent last are not saved yet. They are shown below: "
+        "press Save to keep them."
+    )
+    return _render_attempt(attempt, page, posted, message)
+
+
+@bp.before_app_request
+def keep_answers_of_an_expired_session():
+    """REL-2(e): a save posted just after the session expired is set aside, not lost.
+
+    Runs before the app logs the expired session out (course.security); the learner then
+    logs in again, comes back to the attempt and finds these answers shown, unsaved.
+    """
+    if request.method != "POST" or request.endpoint not in ("quizzes.save", "quizzes.autosave"):
+        return None
+    if not current_user.is_authenticated or not session_has_expired():
+        return None
+    public_id = (request.view_args or {}).get("public_id", "")
+    try:
+        attempt = services.owned_attempt(db.session, current_user, public_id)
+        drawn = services.attempt_questions(db.session, attempt)
+        page = clamp_page(drawn, request.form.get("page", 0, type=int))
+        services.keep_pending(
+            db.session, attempt, parse_answers(request.form, page_of(drawn, page), strict=False), page
+        )
+        db.session.commit()
+    except AttemptNotFound:
+        db.session.rollback()
+    return None
 
 
 def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message: str | None = None,

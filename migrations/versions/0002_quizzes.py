@@ -37,6 +37,7 @@ def upgrade():
         sa.Column("is_passed", sa.Boolean(), nullable=True),
         sa.Column("results", sa.JSON(), nullable=True),
         sa.Column("practice_of_id", sa.Integer(), nullable=True),
+        sa.Column("pending", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["practice_of_id"],
             ["quiz_attempt.id"],

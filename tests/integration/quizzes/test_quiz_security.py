@@ -378,3 +378,24 @@ def _dispose(app):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_answers_posted_after_the_session_expired_come_back_after_login_REL_2e(
+    app, make_learner, auth, client, clock
+):
+    """REL-2(e): the page posted after the idle timeout is set aside, then shown after login."""
+    learner = make_learner()
+    auth.login(learner.email)
+    public_id = start(client)
+    token = csrf_token(client, f"/attempts/{public_id}")
+    clock.advance(minutes=61)
+    late = post(client, public_id, {"q.q-consent": ["no"], "q.q-child": ["true"]}, version=0, token=token)
+    assert late.status_code == 302 and "/login" in late.headers["Location"]
+    stored = row(app, public_id)
+    assert stored["answers"] == {} and stored["version"] == 0  # nothing saved or graded
+    auth.login(learner.email, PASSWORD, next_url=f"/attempts/{public_id}")
+    page = client.get(f"/attempts/{public_id}").get_data(as_text=True)
+    assert 'value="no" checked' in page and 'value="true" checked' in page
+    assert "not saved yet" in page or "ще не збережено" in page
+    assert row(app, public_id)["pending"] is None  # shown once
+    assert post(client, public_id, {"q.q-consent": ["no"]}, app=app).status_code == 303
