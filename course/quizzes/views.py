@@ -58,6 +58,12 @@ def _refusal_text(error: QuizError) -> str:
     return _(error.message)
 
 
+@bp.app_template_global()
+def module_quiz(module_id: str) -> Quiz | None:
+    """The quiz of a module, for the module page."""
+    return next((q for q in current_catalog().quizzes.values() if q.module_id == module_id), None)
+
+
 @bp.get("/quizzes/<quiz_id>")
 def show(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)

@@ -88,3 +88,10 @@ def test_quiz_status_shows_next_attempt_time(app, make_learner, auth, client, cl
     page = client.get(f"/quizzes/{QUIZ}").get_data(as_text=True)
     ready = (clock.now + timedelta(minutes=30)).strftime("%H:%M")
     assert ready in page
+
+
+def test_module_page_links_to_its_quiz(app, make_learner, auth, client):
+    auth.login(make_learner().email)
+    page = client.get("/modules/basics").get_data(as_text=True)
+    assert f'href="/quizzes/{QUIZ}"' in page
+    assert "/quizzes/" not in client.get("/modules/next-steps").get_data(as_text=True)
