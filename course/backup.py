@@ -10,11 +10,13 @@ import sqlite3
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from course.extensions import db
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(out: Path) -> None:
     """Write a backup of the SQLite database to OUT (a new file) and check its integrity."""
