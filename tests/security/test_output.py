@@ -235,3 +235,21 @@ def test_a_thousand_and_one_fields_is_413_not_500_OUT_7(app, client):
     fields = {f"f{i}": "1" for i in range(1001)}
     _assert_styled_413(client.post("/login", data=fields))
     assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024 and app.config["MAX_FORM_PARTS"] == 1000
+
+
+@pytest.mark.parametrize(
+    ("email", "accepted"),
+    [
+        ("Olena.Petrenko+course@Example.ORG", True),  # +tags kept; case folded
+        ("олена@приклад.укр", True),  # an IDN domain as typed
+        ("a" * 64 + "@" + "b" * 186 + ".org", False),  # 254 is the limit; this is 255
+        ("two@@example.org", False),
+        ("spaces in@example.org", False),
+        ("ctrl\u202e@example.org", False),
+    ],
+)
+def test_email_forms_from_the_bad_input_list_OUT_3(app, client, email, accepted):
+    assert (_register(client, "Олена Петренко", email).status_code == 302) is accepted
+    with app.app_context():
+        stored = db.session.scalar(select(User.email))
+    assert stored == (email.lower() if accepted else None)
