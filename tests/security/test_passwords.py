@@ -235,3 +235,28 @@ def test_reset_is_refused_for_an_erased_account_AUTH_5(app, make_learner, admin_
     token = csrf_token(admin_client, f"/admin/users/{learner.id}")
     admin_client.post(f"/admin/users/{learner.id}/erase", data={"confirm": "y", "csrf_token": token})
     assert use_reset_link(app.test_client(), link).status_code == 404
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_a_spoofed_forwarded_for_does_not_escape_the_ip_throttle_AUTH_3(database_url, tmp_path, clock, hops):
+    """(b) §6: the throttle keys on the peer address, or on the address the known proxy saw;
+    a client cannot pick a fresh X-Forwarded-For for each guess."""
+    app = make_test_app(database_url, tmp_path, clock, PROXY_HOPS=hops)
+    with app.app_context():
+        from tests.conftest import reset_database
+
+        reset_database()
+    client = app.test_client()
+    token = csrf_token(client)
+    for number in range(11):
+        # Behind one proxy the proxy appends the real peer; the client controls only what precedes it.
+        forwarded = f"10.0.0.{number}, 203.0.113.7" if hops else f"10.0.0.{number}"
+        response = client.post("/login", headers={"X-Forwarded-For": forwarded},
+                               data={"email": f"guess{number}@example.org", "password": "wrong password guess",
+                                     "csrf_token": token})  # fmt: skip
+    assert response.status_code == 429
+    with app.app_context():
+        keys = set(db.session.scalars(select(LoginFailure.key).where(LoginFailure.key.like("ip:%"))))
+        db.session.remove()
+        db.engine.dispose()
+    assert keys == {"ip:203.0.113.7" if hops else "ip:127.0.0.1"}
