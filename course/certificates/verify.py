@@ -1,10 +1,13 @@
 """The public verification page's use cases: throttle, look up, and say what may be shown.
 
 Use-case layer: takes the session, the client IP and `now`; never reads the request.
-SECURITY.md CERT-3 and CERT-4: lookups are counted per IP in the database (fixed windows,
-shared by every worker); unknown and malformed codes take the same path, one query each,
-and produce the same answer; the holder's name is masked unless the visitor types the
-surname; revoked and withdrawn certificates show their state without personal data.
+SECURITY.md CERT-3 and CERT-4: failed lookups (unknown or malformed codes, wrong surnames)
+are counted per IP in the database (fixed windows, shared by every worker) and every lookup
+is refused once an IP has used up its allowance, so codes and surnames cannot be guessed at
+speed, while a valid code costs two indexed reads and no write; unknown and malformed codes
+take the same path, one query each, and produce the same answer. The holder's name is
+masked unless the visitor types the surname; revoked and withdrawn certificates show their
+state without personal data.
 """
 
 from __future__ import annotations
@@ -52,25 +55,38 @@ def window_start(now: datetime, window: timedelta) -> datetime:
     return datetime.fromtimestamp(stamp - stamp % seconds, UTC)
 
 
-def count_lookup(session: Session, ip: str, now: datetime, limit: int, window: timedelta) -> bool:
-    """Count one lookup from `ip`; False once the IP has used up this window's allowance.
+def _key(ip: str) -> str:
+    return f"ip:{ip}"[:80]
+
+
+def throttled(session: Session, ip: str, now: datetime, limit: int, window: timedelta) -> bool:
+    """Whether `ip` has used up this window's allowance of failed lookups (one indexed read)."""
+    count = session.scalar(
+        select(VerifyThrottle.count).where(
+            VerifyThrottle.key == _key(ip), VerifyThrottle.window_start == window_start(now, window)
+        )
+    )
+    return (count or 0) >= limit
+
+
+def count_failure(session: Session, ip: str, now: datetime, window: timedelta) -> int:
+    """Count one failed lookup (unknown or malformed code, wrong surname) from `ip`.
 
     One atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), so parallel
     requests in several workers each count: no read-then-write race.
     """
     start = window_start(now, window)
-    key = f"ip:{ip}"[:80]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(VerifyThrottle).values(key=key, window_start=start, count=1)
+    statement = insert(VerifyThrottle).values(key=_key(ip), window_start=start, count=1)
     statement = statement.on_conflict_do_update(
         index_elements=[VerifyThrottle.key, VerifyThrottle.window_start],
         set_={"count": VerifyThrottle.count + 1},
     ).returning(VerifyThrottle.count)
     count = session.execute(statement).scalar_one()
-    if count == 1:  # first lookup of a new window: forget windows that have ended
+    if count == 1:  # first failure of a new window: forget windows that have ended
         session.execute(delete(VerifyThrottle).where(VerifyThrottle.window_start < start))
-    return count <= limit
+    return count
 
 
 def find(session: Session, typed: str) -> Certificate | None:

@@ -24,8 +24,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from course.access import public
 from course.certificates import services, verify
@@ -119,28 +121,53 @@ def verify_form():
 @public
 def verify_code(code: str):
     """The public answer for one code: state always, the name masked unless confirmed."""
-    settings, now = current_settings(), utcnow()
-    if db.session().in_transaction():  # e.g. a logged-in visitor's user was loaded
-        db.session.commit()
-    db.session.connection(execution_options={WRITE_OPTION: True})  # SQLite: BEGIN IMMEDIATE
-    if not verify.count_lookup(db.session, client_ip(), now, settings.verify_limit,
-                               settings.verify_window):  # fmt: skip
-        db.session.commit()
+    settings, now, ip = current_settings(), utcnow(), client_ip()
+    if verify.throttled(db.session, ip, now, settings.verify_limit, settings.verify_window):
         log.warning("verification throttled", extra={"event": "verify_throttled"})
         page = render_template("certificates/verify_missing.html", throttled=True,
                                language_next=url_for("certificates.verify_form"))  # fmt: skip
         return _verify_response(page, 429)
     certificate = verify.find(db.session, code)
-    form = SurnameForm()
-    surname = form.surname.data if certificate is not None and form.validate_on_submit() else None
+    surname = None
+    if certificate is not None and request.method == "POST":  # GETs skip WTForms: it is hot
+        form = SurnameForm()
+        surname = form.surname.data if form.validate_on_submit() else None
     shown = verify.verification(certificate, now, surname) if certificate is not None else None
-    db.session.commit()
+    if shown is None or shown.name_check is False:
+        _count_failure(ip, now, settings)
     if shown is None:  # unknown and malformed codes: one page, one status (CERT-3)
         page = render_template("certificates/verify_missing.html", throttled=False,
                                language_next=url_for("certificates.verify_form"))  # fmt: skip
         return _verify_response(page, 404)
-    page = render_template("certificates/verify.html", v=shown, form=form)
-    return _verify_response(page)
+    details = _details(shown)
+    return _verify_response(render_template("certificates/verify.html", v=shown, details=details))
+
+
+# Rendered certificate facts by (state, language): the same for every visitor of a code, and
+# the costliest part of the page. The state is read from the database on every request, so a
+# revoked or expired certificate gets a new key at once; entries hold no secret beyond the
+# code in the URL. Bounded, oldest out first.
+_DETAILS: dict[tuple, Markup] = {}
+_DETAILS_MAX = 2048
+
+
+def _details(shown: verify.Verification) -> Markup:
+    key = (shown, get_locale().language)
+    cached = _DETAILS.get(key)
+    if cached is None:
+        cached = Markup(render_template("certificates/_verify_details.html", v=shown))  # noqa: S704 - autoescaped template output
+        if len(_DETAILS) >= _DETAILS_MAX:
+            _DETAILS.pop(next(iter(_DETAILS)))
+        _DETAILS[key] = cached
+    return cached
+
+
+def _count_failure(ip: str, now, settings: CertificateSettings) -> None:
+    """A short write transaction of its own; on SQLite it takes the write lock up front."""
+    db.session.rollback()  # end the read transaction first
+    db.session.connection(execution_options={WRITE_OPTION: True})
+    verify.count_failure(db.session, ip, now, settings.verify_window)
+    db.session.commit()
 
 
 @bp.get("/certificates")

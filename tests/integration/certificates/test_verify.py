@@ -174,6 +174,32 @@ def test_lookups_are_rate_limited_per_ip_in_the_database_CERT3(database_url, tmp
             db.engine.dispose()
 
 
+def test_wrong_surnames_count_and_valid_lookups_do_not_CERT3(database_url, tmp_path, clock, make_learner):
+    """Guessing is what the limit stops: wrong surnames count, reading a valid code does not;
+    once an IP is over the limit even a valid code answers 429 (nothing is revealed)."""
+    app = make_test_app(database_url, tmp_path, clock, VERIFY_LIMIT_PER_IP="3")
+    with app.app_context():
+        reset_database()
+    from course.accounts.services import Registration, register
+
+    with app.app_context():
+        user = register(db.session, Registration("s@example.org", "Олена Петренко", "correct horse battery staple",
+                                                 "police", "lviv", None, "uk"), clock())  # fmt: skip
+        db.session.commit()
+        user_id = user.id
+    _id, code = issue_directly(app, user_id)
+    client = app.test_client()
+    url = f"/verify/{format_code(code)}"
+    assert [client.get(url).status_code for _ in range(10)] == [200] * 10
+    for guess in ("Іваненко", "Коваль", "Шевченко"):
+        assert client.post(url, data={"surname": guess, "csrf_token": csrf_token(client, url)}).status_code == 200
+    assert client.get(url).status_code == 429
+    right = client.post(url, data={"surname": "Петренко", "csrf_token": "x"})
+    assert right.status_code in (400, 429) and "Олена Петренко" not in right.get_data(as_text=True)
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_thirty_bad_codes_are_throttled_by_default_CERT3(app):
     client = app.test_client()
     statuses = [client.get(f"/verify/{format_code(new_code())}").status_code for _ in range(30)]
