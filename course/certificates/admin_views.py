@@ -14,7 +14,7 @@ from course.access import admin_required
 from course.accounts.forms import EmptyForm
 from course.certificates import manage, services
 from course.certificates.codes import format_code
-from course.certificates.forms import STATUS_LABELS, FilterForm, PreviewForm, RevokeForm
+from course.certificates.forms import ACTION_LABELS, STATUS_LABELS, FilterForm, PreviewForm, RevokeForm
 from course.certificates.render import CertificateRenderError
 from course.certificates.views import bp, current_settings, pdf_response
 from course.clock import utcnow
@@ -92,7 +92,8 @@ def admin_detail(certificate_id: int):
     return render_template(
         "certificates/admin_detail.html", c=certificate, status=services.status_of(certificate, utcnow()),
         revoke_form=RevokeForm(), reissue_form=EmptyForm(), format_code=format_code,
-        labels=STATUS_LABELS, audit=manage.audit_log(db.session, certificate_id=certificate.id),
+        labels=STATUS_LABELS, actions=ACTION_LABELS,
+        audit=manage.audit_log(db.session, certificate_id=certificate.id),
     )  # fmt: skip
 
 
@@ -147,7 +148,7 @@ def admin_pdf(certificate_id: int):
 @admin_required
 def admin_audit():
     return render_template("certificates/admin_audit.html", rows=manage.audit_log(db.session),
-                           format_code=format_code)  # fmt: skip
+                           format_code=format_code, actions=ACTION_LABELS)  # fmt: skip
 
 
 @bp.get(PREFIX + "/preview")

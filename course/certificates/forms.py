@@ -45,6 +45,16 @@ STATUS_LABELS = {
 }
 
 
+# Audit actions as admins read them; the stored action names are data.
+ACTION_LABELS = {
+    "issued": _l("Issued automatically"),
+    "reissued": _l("Reissued (new code; replaces the certificate noted)"),
+    "revoked": _l("Revoked (reason noted)"),
+    "exported_csv": _l("Exported as CSV (number of certificates noted)"),
+    "exported_zip": _l("Downloaded as ZIP (number of certificates noted)"),
+}
+
+
 class FilterForm(FlaskForm):
     """The admin list's filters, sent by GET (no state change, so no CSRF token)."""
 

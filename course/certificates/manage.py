@@ -186,7 +186,7 @@ def pdf_filename(certificate: Certificate) -> str:
 
 
 def _record_export(session: Session, admin: User, action: str, count: int, now: datetime) -> None:
-    record_audit(session, admin, action, None, now, f"{count} certificates")
+    record_audit(session, admin, action, None, now, str(count))
     logger.info("certificates exported", extra={"event": f"certificate_{action}",
                 "actor_id": admin.id, "count": count})  # fmt: skip
 

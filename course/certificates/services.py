@@ -221,7 +221,7 @@ def issue(
         supersedes.superseded_at = now
         supersedes.superseded_by_id = certificate.id
     record_audit(session, actor, action, certificate, now,
-                 f"supersedes #{supersedes.id}" if supersedes is not None else "")  # fmt: skip
+                 f"#{supersedes.id}" if supersedes is not None else "")  # fmt: skip
     log.info("certificate %s", action, extra={"event": f"certificate_{action}",
              "target": certificate.id, "actor_id": actor.id if actor else None})  # fmt: skip
     render_and_store(session, certificate, settings, now)
@@ -319,7 +319,11 @@ def record_audit(
     session: Session, actor: User | None, action: str, certificate: Certificate | None,
     now: datetime, detail: str = "",
 ) -> None:  # fmt: skip
-    """One audit row: who (None for the system), what, which certificate, when."""
+    """One audit row: who (None for the system), what, which certificate, when.
+
+    `detail` is data, not prose (a reason, "#id" of the certificate replaced, a count), so the
+    admin pages can show it in either language.
+    """
     session.add(CertificateAudit(
         at=now, actor_id=actor.id if actor else None, action=action,
         certificate_id=certificate.id if certificate else None, detail=detail[:500],

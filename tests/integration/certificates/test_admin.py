@@ -126,7 +126,7 @@ def test_revoke_needs_a_reason_and_is_audited_LOG_1(app, issued, admin_client, c
     record = next(r for r in caplog.records if r.__dict__.get("event") == "certificate_revoked")
     assert record.actor_id == admin.id and record.target == certificate_id
     page = client.get("/admin/certificates/audit").get_data(as_text=True)
-    assert "revoked" in page and admin.email in page
+    assert "Name misspelt" in page and admin.email in page
 
 
 def test_reissue_gives_a_new_code_and_supersedes_the_old(app, issued, admin_client):
