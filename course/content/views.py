@@ -33,10 +33,8 @@ def overview():
 def module(module_id: str):
     module = module_or_404(module_id)
     read = read_lessons(db.session, current_user.id, module.id)
-    catalog = current_catalog()
-    quiz = next((q for q in catalog.quizzes.values() if q.module_id == module.id and not q.is_final), None)
     return render_template("content/module.html", module=module, read=read, lang=current_language(),
-                           quiz=quiz, job_aid=catalog.job_aids.get(module.id))  # fmt: skip
+                           job_aid=current_catalog().job_aids.get(module.id))  # fmt: skip
 
 
 @bp.get("/modules/<module_id>/<lesson_id>")
