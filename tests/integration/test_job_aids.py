@@ -62,7 +62,8 @@ def test_every_module_has_a_one_page_pdf_job_aid_in_both_languages(app, catalog,
             response = client.get(f"/modules/{module.id}/job-aid.pdf")
             assert response.status_code == 200 and response.mimetype == "application/pdf"
             assert response.headers["Content-Disposition"] == (
-                f"attachment; filename=frontline-{module.id}-job-aid-{lang}.pdf")
+                f"attachment; filename=frontline-{module.id}-job-aid-{lang}.pdf"
+            )
             assert response.headers["Cache-Control"] == "no-store"
             path = write_pdf(tmp_path, response.data, f"{module.id}.{lang}.pdf")
             assert pdf_pages(path) == 1, f"{module.id} ({lang}) does not fit on one page"
