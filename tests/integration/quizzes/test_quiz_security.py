@@ -399,3 +399,25 @@ def test_answers_posted_after_the_session_expired_come_back_after_login_REL_2e(
     assert "not saved yet" in page or "ще не збережено" in page
     assert row(app, public_id)["pending"] is None  # shown once
     assert post(client, public_id, {"q.q-consent": ["no"]}, app=app).status_code == 303
+
+
+@pytest.mark.parametrize("how", ["logout", "deactivated"])
+def test_submit_after_logout_or_deactivation_changes_nothing(app, make_learner, auth, client, how):
+    """SECURITY (b) 5: a submit after logout or after the admin deactivated the learner."""
+    from course.accounts.models import User
+
+    learner = make_learner()
+    auth.login(learner.email)
+    public_id = start(client)
+    data = answers(app, public_id)
+    token = csrf_token(client, f"/attempts/{public_id}")
+    if how == "logout":
+        auth.logout()
+    else:
+        with app.app_context():
+            db.session.get(User, learner.id).is_active = False
+            db.session.commit()
+    before = row(app, public_id)
+    response = post(client, public_id, data, action="submit", version=0, token=token)
+    assert response.status_code in (302, 400)
+    assert row(app, public_id) == before
