@@ -69,9 +69,10 @@ def test_learner_reads_every_module_in_both_languages_and_prints_a_job_aid(page:
     assert page.console_errors == []  # no CSP violations (HDR-1)
 
 
-def test_every_job_aid_page_prints_on_one_a4_page_from_the_browser(page: Page, live_server: LiveServer,
+def test_every_job_aid_page_fits_a_phone_and_prints_on_one_a4_page_from_the_browser(page: Page, live_server: LiveServer,
                                                                    tmp_path: Path):  # fmt: skip
-    """The print stylesheet alone (no WeasyPrint) keeps each job aid on one sheet in Chromium."""
+    """The print stylesheet alone (no WeasyPrint) keeps each job aid on one sheet in Chromium;
+    on a phone's screen the same page never scrolls sideways."""
     base = live_server.url
     with live_server.app.app_context():
         catalog = current_catalog()
@@ -81,6 +82,8 @@ def test_every_job_aid_page_prints_on_one_a4_page_from_the_browser(page: Page, l
             page.click(LANGUAGE_BUTTON[lang])  # on screen: print hides the header
         for module in catalog.modules:
             page.goto(f"{base}/modules/{module.id}/job-aid")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{module.id} ({lang}) scrolls sideways on a 360 px phone"
             page.emulate_media(media="print")
             printed = tmp_path / f"{module.id}.{lang}.pdf"
             page.pdf(path=str(printed), format="A4", prefer_css_page_size=True)
