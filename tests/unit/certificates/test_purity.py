@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-CORE = ["types", "codes", "eligibility", "render"]
+CORE = ["types", "codes", "eligibility", "render", "settings"]
 
 
 @pytest.mark.parametrize("module", CORE)
