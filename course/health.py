@@ -1,10 +1,10 @@
 """Liveness and readiness (REL-2c): no secrets or versions; exempt from login.
 
-`/healthz` says only that this process answers, so a slow or absent database never makes a load
-balancer kill healthy workers (Moodle's tool_heartbeat: "checks that fail for the wrong reasons
-pull nodes for no reason"). `/readyz` says whether the site can serve learners: the database
-answers, its schema is at the migrations' head, the instance folder is writable, and how much
-content loaded.
+`/healthz` answers 200 when this process and its database answer, 503 otherwise (the contract
+of issue 3: a worker that cannot reach its database cannot serve a learner either); it runs
+one `SELECT 1` and nothing else. `/readyz` says whether the site can serve learners fully: the
+database answers, its schema is at the migrations' head, the instance folder is writable, and
+how much content loaded.
 """
 
 from __future__ import annotations
@@ -61,8 +61,10 @@ def _instance_writable() -> bool:
 @bp.get("/healthz")
 @public
 def healthz():
-    """200 whenever this process can answer; no database, no disk."""
-    return jsonify(status="ok")
+    """200 when the database answers a `SELECT 1`, 503 otherwise; nothing else is checked."""
+    database = _database_revisions() is not None
+    body = {"status": "ok" if database else "unavailable", "database": database}
+    return jsonify(body), 200 if database else 503
 
 
 @bp.get("/readyz")

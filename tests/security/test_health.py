@@ -1,4 +1,5 @@
-"""REL-2(c): /healthz is liveness only; /readyz checks the database, migrations and disk."""
+"""REL-2(c): /healthz checks the database only (issue 3's contract); /readyz also checks
+migrations and disk."""
 
 from __future__ import annotations
 
@@ -14,11 +15,22 @@ READY_KEYS = {"status", "database", "migrations", "instance_writable", "modules"
 MIGRATION_WARNING = "ignore:'get_engine' is deprecated:DeprecationWarning"
 
 
-def test_healthz_answers_without_a_database_REL_2c(tmp_path, clock):
-    app = make_test_app("sqlite:////nonexistent-dir/x.db", tmp_path, clock)
-    response = app.test_client().get("/healthz")
+def test_healthz_is_200_with_the_database_up_REL_2c(app, client):
+    response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
+    assert response.get_json() == {"status": "ok", "database": True}
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_healthz_is_503_with_the_database_down_REL_2c(tmp_path, clock, engine):
+    url = ("sqlite:////nonexistent-dir/x.db" if engine == "sqlite"
+           else f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/frontline?connect_timeout=2")
+    app = make_test_app(url, tmp_path, clock)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": False}
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.mark.filterwarnings(MIGRATION_WARNING)
