@@ -9,6 +9,7 @@ import urllib.request
 from bench.harness import app_env, bare_page, figure, gunicorn, temporary_instance, wrk
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+USER_AGENT = "frontline-bench"
 
 
 def prepare(env: dict[str, str]) -> tuple[str, str]:
@@ -31,7 +32,10 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
         db.session.commit()
         module = current_catalog().modules[0]
         path = f"/modules/{module.id}/{module.lessons[0].id}"
+    # The same User-Agent as wrk's requests: Flask-Login's session protection ties the session
+    # to it, and a mismatch would rewrite the cookie on every request, which no browser does.
     client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     client.post("/login", data={"email": "bench@example.org", "password": "correct horse battery staple",
                                 "csrf_token": csrf_token(client)})  # fmt: skip
     client.get(path)  # as a browser would: the first page stores the session's CSRF secret
@@ -43,10 +47,12 @@ def run() -> dict[str, float]:
         env = app_env(instance)
         path, cookie = prepare(env)
         with gunicorn("wsgi:app", env) as url:
-            request = urllib.request.Request(url + path, headers={"Cookie": cookie})
-            body = urllib.request.urlopen(request).read()  # noqa: S310 - loopback only
+            headers = {"Cookie": cookie, "User-Agent": USER_AGENT}
+            response = urllib.request.urlopen(urllib.request.Request(url + path, headers=headers))  # noqa: S310
+            body = response.read()
             assert "<article" in body.decode(), "the benchmark must load the logged-in lesson page"
-            lesson = [wrk(url + path, {"Cookie": cookie}) for _ in range(ROUNDS)]
+            assert response.headers.get("Set-Cookie") is None, "a steady session must not rewrite its cookie"
+            lesson = [wrk(url + path, headers) for _ in range(ROUNDS)]
         with bare_page(len(body)) as bare_url:
             bare = [wrk(bare_url + "/") for _ in range(ROUNDS)]
     lesson_rps = statistics.median(r.rps for r in lesson)
