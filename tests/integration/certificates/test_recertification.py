@@ -124,3 +124,27 @@ def test_revoked_certificate_is_not_renewed_automatically(app, make_learner, mak
     assert len(certificates(app, learner.id)) == 1
 
 
+
+
+def test_learner_eligible_after_a_rule_change_can_ask_for_the_certificate(database_url, tmp_path, clock):
+    strict = make_test_app(database_url, tmp_path, clock, CERTIFICATE_ELIGIBILITY="lessons+quizzes")
+    with strict.app_context():
+        reset_database()
+    user_id = _learner(strict, clock)
+    client = _client(strict)
+    from .helpers import LESSONS, read_lesson
+
+    for module_id, lesson_id in LESSONS:
+        read_lesson(client, module_id, lesson_id)
+    assert certificates(strict, user_id) == []
+    relaxed = make_test_app(database_url, tmp_path, clock, CERTIFICATE_ELIGIBILITY="lessons")
+    client = _client(relaxed)
+    assert certificates(relaxed, user_id) == []  # logging in issues nothing by itself
+    page = client.get("/certificates").get_data(as_text=True)
+    assert "Get my certificate" in page
+    client.post("/certificates/renew", data={"csrf_token": csrf_token(client, "/certificates")})
+    [certificate] = certificates(relaxed, user_id)
+    assert certificate.rule == "lessons"
+    for app in (strict, relaxed):
+        with app.app_context():
+            db.engine.dispose()
