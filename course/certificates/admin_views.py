@@ -163,4 +163,5 @@ def admin_preview():
                                   utcnow().date())  # fmt: skip
     except CertificateRenderError as exc:
         return render_template("certificates/admin_preview.html", form=form, error=str(exc)), 422
-    return pdf_response(pdf, "certificate-sample.pdf", inline=True)
+    # An attachment, not inline: a strict CSP (object-src none) can blank an inline PDF viewer.
+    return pdf_response(pdf, "certificate-sample.pdf")

@@ -230,12 +230,12 @@ def download(code: str):
     return pdf_response(pdf, f"certificate-{format_code(certificate.code)}.pdf")
 
 
-def pdf_response(pdf: bytes, filename: str, inline: bool = False) -> Response:
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF download (ASCII file name); never cached, even by the browser (HDR-3)."""
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
-    disposition = "inline" if inline else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"  # HDR-3
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
