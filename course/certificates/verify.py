@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -55,17 +55,21 @@ def window_start(now: datetime, window: timedelta) -> datetime:
     return datetime.fromtimestamp(stamp - stamp % seconds, UTC)
 
 
+# Built once: the verification page is the hot path, and constructing a statement costs
+# more than SQLAlchemy's compiled-statement cache saves when it is rebuilt per request.
+_FAILURES = select(VerifyThrottle.count).where(
+    VerifyThrottle.key == bindparam("key"), VerifyThrottle.window_start == bindparam("start")
+)
+_BY_CODE = select(Certificate).where(Certificate.code == bindparam("code"))
+
+
 def _key(ip: str) -> str:
     return f"ip:{ip}"[:80]
 
 
 def throttled(session: Session, ip: str, now: datetime, limit: int, window: timedelta) -> bool:
     """Whether `ip` has used up this window's allowance of failed lookups (one indexed read)."""
-    count = session.scalar(
-        select(VerifyThrottle.count).where(
-            VerifyThrottle.key == _key(ip), VerifyThrottle.window_start == window_start(now, window)
-        )
-    )
+    count = session.scalar(_FAILURES, {"key": _key(ip), "start": window_start(now, window)})
     return (count or 0) >= limit
 
 
@@ -91,8 +95,7 @@ def count_failure(session: Session, ip: str, now: datetime, window: timedelta) -
 
 def find(session: Session, typed: str) -> Certificate | None:
     """The certificate for a typed or scanned code; malformed and unknown cost the same."""
-    code = normalize_code(typed)
-    return session.scalar(select(Certificate).where(Certificate.code == (code or _NO_CODE)))
+    return session.scalar(_BY_CODE, {"code": normalize_code(typed) or _NO_CODE})
 
 
 def verification(certificate: Certificate, now: datetime, surname: str | None) -> Verification:
