@@ -3,7 +3,7 @@
 Thin views over `services`, `verify` and `manage`; admin pages are in `admin_views`, on the
 same blueprint. Issuing happens in `issue_when_eligible`, an after-request hook: whichever
 POST completes the last requirement (marking the last lesson read, submitting the last
-quiz; see COMPLETING), the same request issues the certificate once the view has committed,
+quiz; see course/progress/events.py), the same request issues the certificate once the view has committed,
 without the progress or quiz views knowing about certificates. "My certificates" also offers
 the certificate to a learner who is eligible without one (after a rule change, say).
 """
@@ -43,6 +43,7 @@ from course.clock import utcnow
 from course.content.access import current_catalog
 from course.database import WRITE_OPTION
 from course.extensions import db
+from course.progress.events import completed_something
 from course.security import client_ip
 
 bp = Blueprint("certificates", __name__)
@@ -80,19 +81,11 @@ def current_settings() -> CertificateSettings:
     return current_app.extensions[SETTINGS_KEY]
 
 
-# The POSTs that can complete the course: marking a lesson read and submitting a quiz
-# (quizzes.save with action=submit). Other POSTs (autosave, login, language) skip the check.
-COMPLETING = {"content.mark_lesson_read": None, "quizzes.save": "submit"}
-
-
 @bp.after_app_request
 def issue_when_eligible(response: Response) -> Response:
     """After a learner's successful completing POST, issue the certificate if now earned (CERT-5)."""
-    if (request.method != "POST" or response.status_code >= 400 or request.endpoint not in COMPLETING
+    if (request.method != "POST" or response.status_code >= 400 or not completed_something()
             or not current_user.is_authenticated or current_user.is_admin):  # fmt: skip
-        return response
-    action = COMPLETING[request.endpoint]
-    if action is not None and request.form.get("action") != action:
         return response
     try:
         certificate = services.issue_if_eligible(

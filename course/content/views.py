@@ -17,6 +17,7 @@ from course.content.job_aids import JobAidSheet, render_pdf, sheet_html
 from course.content.pages import lesson_page
 from course.extensions import db
 from course.i18n import current_language
+from course.progress.events import record_completion
 from course.progress.rules import next_lesson
 from course.progress.services import lesson_is_read, mark_read, read_lessons
 
@@ -52,7 +53,8 @@ def mark_lesson_read(module_id: str, lesson_id: str):
     lesson = lesson_or_404(module, lesson_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    mark_read(db.session, current_user, module, lesson.id, utcnow())
+    if mark_read(db.session, current_user, module, lesson.id, utcnow()):
+        record_completion()
     db.session.commit()
     following = next_lesson(module, lesson.id)
     if following:

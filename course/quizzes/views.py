@@ -18,6 +18,7 @@ from course.content.access import current_catalog
 from course.errors import handle_csrf_error
 from course.extensions import db
 from course.i18n import current_language
+from course.progress.events import record_completion
 from course.quizzes import services
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -183,6 +184,8 @@ def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
     call = services.submit_attempt if submit else services.save_answers
     result = call(db.session, attempt, responses, form.version, utcnow())
     db.session.commit()
+    if submit and getattr(result, "is_passed", False):
+        record_completion()  # only a pass can make the learner eligible for a certificate
     return result if isinstance(result, int) else 0
 
 
