@@ -11,8 +11,6 @@ from tests.pg import free_port
 from tests.security.helpers import migrate_from_empty
 
 READY_KEYS = {"status", "database", "migrations", "instance_writable", "modules", "content_problems"}
-# migrations/env.py (the lead's) still calls Flask-SQLAlchemy's deprecated get_engine().
-MIGRATION_WARNING = "ignore:'get_engine' is deprecated:DeprecationWarning"
 
 
 def test_healthz_is_200_with_the_database_up_REL_2c(app, client):
@@ -33,7 +31,6 @@ def test_healthz_is_503_with_the_database_down_REL_2c(tmp_path, clock, engine):
         db.engine.dispose()
 
 
-@pytest.mark.filterwarnings(MIGRATION_WARNING)
 def test_readyz_is_ready_on_a_migrated_database_REL_2c(app, client):
     migrate_from_empty(app)
     response = client.get("/readyz")

@@ -20,7 +20,6 @@ from tests.conftest import csrf_token, make_test_app, reset_database
 from tests.security.helpers import empty_database, logged_in, migrate_from_empty, snapshot
 from tests.security.workers import LESSONS, learner_writes, write_course
 
-MIGRATION_WARNING = "ignore:'get_engine' is deprecated:DeprecationWarning"  # migrations/env.py (the lead's)
 PROCESSES = 4
 QUIZ_ROUNDS = 3
 
@@ -163,7 +162,6 @@ def test_a_failure_after_the_first_write_leaves_the_database_unchanged_REL_1(app
     assert snapshot(app) == before
 
 
-@pytest.mark.filterwarnings(MIGRATION_WARNING)
 def test_migrations_upgrade_downgrade_and_match_the_models_REL_2a(app):
     """`upgrade head` from nothing, `downgrade base`, `upgrade head` again; then the models and the
     migrated schema are the same (alembic check), on SQLite and PostgreSQL."""
@@ -184,7 +182,6 @@ def test_migrations_upgrade_downgrade_and_match_the_models_REL_2a(app):
         db.engine.dispose()
 
 
-@pytest.mark.filterwarnings(MIGRATION_WARNING)
 def test_upgrading_a_database_with_data_keeps_it_REL_2a(app):
     """Rows written under the first release survive every later migration unchanged."""
     columns = ("id", "email", "full_name", "password_hash", "role", "session_epoch", "created_at")
@@ -214,7 +211,6 @@ def test_upgrading_a_database_with_data_keeps_it_REL_2a(app):
         db.engine.dispose()
 
 
-@pytest.mark.filterwarnings(MIGRATION_WARNING)
 def test_sqlite_backup_during_writes_is_consistent_and_boots_REL_2b(tmp_path, clock, course_dir):
     database = tmp_path / "live.db"
     url = f"sqlite:///{database}"

@@ -75,8 +75,6 @@ def test_render_pending_finishes_certificates_that_failed_CERT5(app, make_learne
     assert certificate.pdf.startswith(b"%PDF") and format_code(code)
 
 
-# migrations/env.py (the lead's) still calls Flask-SQLAlchemy's deprecated get_engine().
-@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_migration_matches_the_models_and_downgrades_REL_2a(database_url, tmp_path, clock):
     app = make_test_app(database_url, tmp_path, clock)
     with app.app_context():

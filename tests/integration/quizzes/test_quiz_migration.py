@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -12,8 +11,6 @@ from course.extensions import db
 from tests.conftest import make_test_app
 
 
-# migrations/env.py (the lead's) still calls Flask-SQLAlchemy's deprecated get_engine().
-@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 def test_upgrade_head_matches_quiz_models_and_downgrades(database_url, tmp_path, clock):
     app = make_test_app(database_url, tmp_path, clock)
     with app.app_context():
