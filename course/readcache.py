@@ -2,45 +2,57 @@
 
 Every logged-in page needs the user row and the lesson page a "read" flag; on SQLite these two
 queries cost more than the rest of the page (bench/lesson_page.py). Cached values stay exact:
-- SQLite's `PRAGMA data_version` changes on a connection whenever *another* connection (another
-  gunicorn worker) has committed, so each pooled connection keeps its own partition, dropped when
-  the version moves;
-- this process's own commits bump a generation counter that drops every partition.
+SQLite's `PRAGMA data_version` on a connection changes whenever *another* connection has
+committed. Each thread keeps one small probe connection that never writes, so every commit, by
+another gunicorn worker or by this process's own pooled connections, moves its version, and the
+cache is dropped before the next read. A hit touches neither the pool nor SQLAlchemy.
 Only read-only requests use it; PostgreSQL always queries (it has no such cheap probe).
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
-INFO_KEY = "frontline.readcache"
 MAX_ENTRIES = 10_000
-_generation = [0]
 
 
-@event.listens_for(Engine, "commit")
-def _forget_after_own_commit(_connection) -> None:
-    _generation[0] += 1
+class _ThreadState(threading.local):
+    def __init__(self) -> None:
+        self.probes: dict[str, tuple[int, sqlite3.Connection]] = {}
+        self.stamps: dict[str, object] = {}
+        self.values: dict[str, dict] = {}
+
+
+_state = _ThreadState()
+
+
+def _version(path: str) -> int:
+    """The database's data_version as seen by this thread's probe (reopened after a fork)."""
+    pid, probe = _state.probes.get(path, (None, None))
+    if probe is None or pid != os.getpid():
+        probe = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        _state.probes[path] = (os.getpid(), probe)
+    return probe.execute("PRAGMA data_version").fetchone()[0]
 
 
 def cached_read(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     """`load()`, or its value from an earlier request if the database has not changed since."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    url = session.get_bind().url
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
         return load()
-    # Straight to the driver: this probe runs on every logged-in page.
-    version = connection.connection.dbapi_connection.execute("PRAGMA data_version").fetchone()[0]
-    stamp = (version, _generation[0])
-    partition = connection.info.get(INFO_KEY)
-    if partition is None or partition[0] != stamp or len(partition[1]) > MAX_ENTRIES:
-        partition = (stamp, {})
-        connection.info[INFO_KEY] = partition
-    values = partition[1]
+    version = _version(path)
+    values = _state.values.get(path)
+    if values is None or _state.stamps.get(path) != version or len(values) > MAX_ENTRIES:
+        values = _state.values[path] = {}
+        _state.stamps[path] = version
     if key not in values:
         values[key] = load()
     return values[key]
