@@ -173,14 +173,14 @@ def change_password(user: User, current: str, new: str) -> None:
 def load_session_user(session: Session, session_id: str, read_only: bool = False) -> User | None:
     """Flask-Login's loader: `<id>:<epoch>`; a stale epoch or inactive user is anonymous.
 
-    `read_only` (safe requests) answers from the exact read cache with a detached copy of the
-    user; requests that may write get the row attached to the session."""
+    `read_only` (safe requests) answers from the exact read cache with a detached, read-only
+    copy of the user (the cache is per thread, so no two requests share it at once); requests
+    that may write get the row attached to the session."""
     user_id, _, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit() or len(user_id) > 18:
         return None
     if read_only:
-        row = cached_read(session, ("user", int(user_id)), lambda: _user_row(session, int(user_id)))
-        user = _detached_user(row) if row else None
+        user = cached_read(session, ("user", int(user_id)), lambda: _detached_user(session, int(user_id)))
     else:
         user = session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_epoch != int(epoch):
@@ -191,14 +191,12 @@ def load_session_user(session: Session, session_id: str, read_only: bool = False
 _USER_COLUMNS = tuple(User.__table__.columns)
 
 
-def _user_row(session: Session, user_id: int) -> dict | None:
+def _detached_user(session: Session, user_id: int) -> User | None:
+    """The user as a detached instance, outside the session: reading it never queries."""
     row = session.connection().execute(select(*_USER_COLUMNS).where(User.id == user_id)).first()
-    return dict(row._mapping) if row else None
-
-
-def _detached_user(row: dict) -> User:
-    """A fresh instance per request (never shared), detached: reading it never queries."""
-    user = User(**row)
+    if row is None:
+        return None
+    user = User(**row._mapping)
     make_transient_to_detached(user)
     return user
 
