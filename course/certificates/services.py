@@ -204,18 +204,8 @@ def issue(
         module_hashes=dict(module_hashes), rule=str(settings.rule),
         issued_at=now, expires_at=expires_at,
     )  # fmt: skip
-    try:
-        with session.begin_nested():
-            session.add(certificate)
-    except IntegrityError:  # a simultaneous request issued it first: that one stands
-        existing = session.scalar(
-            select(Certificate).where(
-                Certificate.user_id == learner.id, Certificate.course_id == COURSE_ID,
-                Certificate.content_hash == content_hash,
-                Certificate.issue_number == number)
-        )  # fmt: skip
-        if existing is None:
-            raise
+    existing = _insert_once(session, certificate)
+    if existing is not None:
         return existing
     if supersedes is not None and supersedes.superseded_at is None:
         supersedes.superseded_at = now
@@ -227,6 +217,24 @@ def issue(
     render_and_store(session, certificate, settings, now)
     session.flush()
     return certificate
+
+
+def _insert_once(session: Session, certificate: Certificate) -> Certificate | None:
+    """Add the row; None when inserted, or the row a simultaneous request inserted first."""
+    try:
+        with session.begin_nested():
+            session.add(certificate)
+        return None
+    except IntegrityError:  # a simultaneous request issued it first: that one stands
+        existing = session.scalar(
+            select(Certificate).where(
+                Certificate.user_id == certificate.user_id, Certificate.course_id == certificate.course_id,
+                Certificate.content_hash == certificate.content_hash,
+                Certificate.issue_number == certificate.issue_number)
+        )  # fmt: skip
+        if existing is None:
+            raise
+        return existing
 
 
 def context_for(
