@@ -84,17 +84,32 @@ def make_test_app(database_url: str, tmp_path: Path, clock: FakeClock, **overrid
         del os.environ["INSTANCE_PATH"]
 
 
-def reset_database() -> None:
-    """Empty schema for each test: drop and create every table (fast enough on both engines)."""
+def empty_database() -> None:
+    """Drop everything (inside an app context), so create_all or migrations start from nothing."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def reset_database() -> None:
+    """Empty schema for each test: drop and create every table (fast enough on both engines)."""
+    empty_database()
     db.create_all()
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, clock: FakeClock):
-    app = make_test_app(database_url, tmp_path, clock)
+def app_overrides() -> dict:
+    """Settings a test module changes for its `app` (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, clock: FakeClock, app_overrides: dict):
+    app = make_test_app(database_url, tmp_path, clock, **app_overrides)
     with app.app_context():
         reset_database()
     yield app

@@ -25,15 +25,9 @@ HOTLINE = "527"  # IOM Ukraine's counter-trafficking hotline: on every job aid (
 
 
 @pytest.fixture
-def app(database_url, tmp_path, clock):
-    app = make_test_app(database_url, tmp_path, clock, CONTENT_DIR=str(ROOT / "content"),
-                        QUIZZES_DIR=str(ROOT / "quizzes"), BASE_URL=BASE_URL)  # fmt: skip
-    with app.app_context():
-        reset_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def app_overrides():
+    """The bundled course, not the small test course."""
+    return {"CONTENT_DIR": str(ROOT / "content"), "QUIZZES_DIR": str(ROOT / "quizzes"), "BASE_URL": BASE_URL}
 
 
 @pytest.fixture

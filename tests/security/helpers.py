@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, se
 from werkzeug.routing import IntegerConverter, Rule
 
 from course.extensions import db
-from tests.conftest import Auth
+from tests.conftest import Auth, empty_database  # noqa: F401 - re-exported for the security tests
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -48,19 +48,6 @@ def logged_in(app, email: str):
     response = Auth(client).login(email)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return client
-
-
-def empty_database() -> None:
-    """Drop everything (inside an app context), so migrations start from nothing."""
-    from sqlalchemy import text
-
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    else:
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def migrate_from_empty(app) -> None:

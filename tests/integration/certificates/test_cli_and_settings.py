@@ -11,14 +11,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from course.certificates.codes import format_code
 from course.certificates.models import Certificate
 from course.certificates.settings import SETTINGS
 from course.config import ConfigError
 from course.extensions import db
-from tests.conftest import make_test_app
+from tests.conftest import empty_database, make_test_app
 from tests.unit.certificates.pdfcheck import pdf_text, qr_payloads
 
 from .helpers import certificates, issue_directly
@@ -78,9 +78,7 @@ def test_render_pending_finishes_certificates_that_failed_CERT5(app, make_learne
 def test_migration_matches_the_models_and_downgrades_REL_2a(database_url, tmp_path, clock):
     app = make_test_app(database_url, tmp_path, clock)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        empty_database()
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})

@@ -5,18 +5,16 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from course.extensions import db
-from tests.conftest import make_test_app
+from tests.conftest import empty_database, make_test_app
 
 
 def test_upgrade_head_matches_quiz_models_and_downgrades(database_url, tmp_path, clock):
     app = make_test_app(database_url, tmp_path, clock)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        empty_database()
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
