@@ -22,9 +22,11 @@ from course.content.loader import (
     parse_variant,
     read_directory,
 )
+from course.content.paths import lesson_path, page_path
 from course.content.types import Lesson, Module, Page
 from course.markdown import internal_links, render_markdown
 from course.problems import N_, Problem, sort_problems
+from course.quizzes.loader import load_quizzes
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +51,6 @@ class Catalog:
             f"ok: {len(self.modules)} modules, {self.lesson_count} lessons, "
             f"{len(self.quizzes)} quizzes, {questions} questions, languages uk en"
         )
-
-
-def lesson_path(module_id: str, lesson_id: str) -> str:
-    return f"/modules/{module_id}/{lesson_id}"
-
-
-def page_path(page_id: str) -> str:
-    return f"/pages/{page_id}"
 
 
 def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog:
@@ -85,19 +79,10 @@ def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog
         problems.extend(variant.problems)
     quizzes: dict[str, Any] = {}
     if quizzes_dir is not None:
-        quizzes, quiz_problems = _load_quizzes(quizzes_dir, {m.id: m for m in modules})
+        quizzes, quiz_problems = load_quizzes(quizzes_dir, {m.id: m for m in modules})
         problems.extend(quiz_problems)
     modules.sort(key=lambda m: (m.order, m.id))
     return Catalog(tuple(modules), pages, aids, quizzes, tuple(sort_problems(problems)))
-
-
-def _load_quizzes(quizzes_dir: Path, modules: dict[str, Module]) -> tuple[dict[str, Any], list[Problem]]:
-    """Quizzes are their own domain; importing lazily keeps content usable without them."""
-    try:
-        from course.quizzes.loader import load_quizzes  # type: ignore[import-not-found]
-    except ImportError:
-        return {}, []
-    return load_quizzes(quizzes_dir, modules)
 
 
 def _parse_dir(directory: Path, fields: tuple, split_lessons: bool) -> tuple[list[Variant], list[Problem]]:

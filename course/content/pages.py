@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, session
 
+from course.content.paths import lesson_path
 from course.content.types import Lesson, Module
 from course.csrf import csrf_token
 from course.progress.rules import next_lesson, previous_lesson
@@ -41,5 +42,5 @@ def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token
         previous_id=previous_lesson(module, lesson.id),
         next_id=next_lesson(module, lesson.id),
         csrf_token=csrf_token,
-        language_next=f"/modules/{module.id}/{lesson.id}",
+        language_next=lesson_path(module.id, lesson.id),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from course.content.catalog import lesson_path, page_path
+from course.content.paths import lesson_path, page_path
 from course.content.types import Module
 from course.markdown import internal_links, render_markdown
 from course.problems import N_
