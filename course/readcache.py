@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 T = TypeVar("T")
 MAX_ENTRIES = 10_000
@@ -42,9 +42,20 @@ def _version(path: str) -> int:
     return probe.execute("PRAGMA data_version").fetchone()[0]
 
 
-def cached_read(session: Session, key: Hashable, load: Callable[[], T]) -> T:
+def _engine(session: Session | scoped_session):
+    """The session's engine, without creating a Session for a request that may never query:
+    a cache hit then costs neither a Session nor its teardown. Flask-SQLAlchemy's scoped
+    session factory carries the extension (`db`), whose engine is the current app's."""
+    if isinstance(session, scoped_session) and not session.registry.has():
+        extension = session.session_factory.kw.get("db")
+        if extension is not None:
+            return extension.engine
+    return session.get_bind()
+
+
+def cached_read(session: Session | scoped_session, key: Hashable, load: Callable[[], T]) -> T:
     """`load()`, or its value from an earlier request if the database has not changed since."""
-    url = session.get_bind().url
+    url = _engine(session).url
     path = url.database
     if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
         return load()

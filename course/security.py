@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from course.clock import utcnow
+from course.sessions import RememberingSessionInterface
 
 CSP = {
     "default-src": "'self'",
@@ -146,6 +147,7 @@ class LimitedRequest(Request):
 
 def init_app(app: Flask) -> None:
     app.request_class = LimitedRequest
+    app.session_interface = RememberingSessionInterface()
     app.before_request(enforce_session_timeouts)
     app.after_request(set_private_cache_control)
     app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("HSTS", False))  # type: ignore[method-assign]
