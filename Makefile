@@ -9,7 +9,7 @@ export FLASK_APP := wsgi
 SYSTEM_PACKAGES := chromium poppler-utils zbar-tools postgresql-15 wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-deps translations i18n migrate lint bench clean
+.PHONY: run test install system-deps translations i18n migrate lint bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +56,17 @@ i18n: $(VENV)/.installed
 bench: system-deps install
 	$(BIN)/python -m bench
 
+# REL-2(d) load scenario: locust in its own venv, because it pins Flask-family packages (SECURITY.md).
+LOAD_VENV := .venv-load
+LOCUST_VERSION ?= 2.47.0
+
+$(LOAD_VENV)/bin/locust:
+	$(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --quiet --upgrade pip
+	$(LOAD_VENV)/bin/pip install --quiet locust==$(LOCUST_VERSION)
+
+bench-load: system-deps install $(LOAD_VENV)/bin/locust
+	$(BIN)/python -m bench load
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(LOAD_VENV) *.egg-info .pytest_cache

@@ -1,4 +1,8 @@
-"""`python -m bench` (`make bench`): run every benchmark; `python -m bench lesson_page` runs one."""
+"""`python -m bench` (`make bench`): run every benchmark; `python -m bench lesson_page` runs one.
+
+`python -m bench load` (`make bench-load`) is opt-in, never in the default list: it runs locust
+from its own venv for about three minutes.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import importlib
 import sys
 
 BENCHMARKS = ["lesson_page", "quiz_submit", "certificates"]
+OPT_IN = ["load"]  # named on the command line only
 
 
 def main(names: list[str]) -> None:
