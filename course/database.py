@@ -4,17 +4,39 @@ SQLite runs in WAL mode with a busy timeout, and write requests (and CLI command
 services run outside a request) start their transaction with BEGIN IMMEDIATE: in WAL mode a
 transaction that reads first and writes later can fail with SQLITE_BUSY whatever the timeout,
 and taking the write lock up front avoids that.
+
+The lock is then held for the whole request, which serialises every write request of every
+worker. Views marked `@reads_first` (the quiz saves and submits, the hottest writes) instead
+read without a transaction, as safe requests do, and take the lock only for their write, with
+`start_write`. Their writes must not depend on a stale read: the quiz saves are guarded by the
+attempt's version in the UPDATE itself.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import TypeVar
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 WRITE_OPTION = "frontline_write"
+WRITING = "frontline_writing"  # on the connection: this transaction holds the write lock
+F = TypeVar("F", bound=Callable)
+
+
+def reads_first(view: F) -> F:
+    """Mark a write view whose reads need no lock; it calls `start_write` before writing."""
+    view.reads_first = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_reads_first() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "reads_first", False)
 
 
 @event.listens_for(Engine, "connect")
@@ -33,9 +55,24 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 def _begin_sqlite(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
-    if connection.get_execution_options().get(WRITE_OPTION) or not has_request_context():
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    elif request.method not in SAFE_METHODS:
+    writing = bool(
+        connection.get_execution_options().get(WRITE_OPTION) or not has_request_context()
+        or (request.method not in SAFE_METHODS and not _view_reads_first())
+    )  # fmt: skip
+    connection.info[WRITING] = writing
+    if writing:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     # Safe requests only read: each statement runs in autocommit and sees the latest commit,
     # which saves a round trip on the hottest pages.
+
+
+def start_write(session: Session) -> None:
+    """Make sure the session's transaction holds SQLite's write lock before writing.
+
+    After reads without a lock (`reads_first`), end them and begin again with BEGIN IMMEDIATE.
+    Nothing is pending then, and loaded objects stay loaded (sessions do not expire on commit).
+    A no-op on PostgreSQL and when the lock is already held."""
+    if session.get_bind().dialect.name != "sqlite" or session.connection().info.get(WRITING):
+        return
+    session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})

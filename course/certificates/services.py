@@ -87,10 +87,21 @@ def learner_record(
     since: datetime | None = None, retake: frozenset[str] = frozenset(),
 ) -> LearnerRecord:  # fmt: skip
     """Lessons read and quizzes passed; for quizzes in `retake`, only attempts after `since`."""
+    return LearnerRecord(lessons_read(session, user_id), quizzes_passed(session, user_id, quizzes, since, retake))
+
+
+def lessons_read(session: Session, user_id: int) -> frozenset:
+    return lesson_keys((module_id, lesson_id) for module_id, lesson_id, _ in read_rows(session, user_id))
+
+
+def quizzes_passed(
+    session: Session, user_id: int, quizzes: Mapping[str, Any],
+    since: datetime | None = None, retake: frozenset[str] = frozenset(),
+) -> frozenset[str]:  # fmt: skip
+    """Quizzes whose counting attempt passed; for those in `retake`, only attempts after `since`."""
     from course.quizzes.models import FINISHED, QuizAttempt
     from course.quizzes.rules import GradedAttempt, counting_attempt
 
-    lessons = lesson_keys((module_id, lesson_id) for module_id, lesson_id, _ in read_rows(session, user_id))
     rows = session.execute(
         select(QuizAttempt.quiz_id, QuizAttempt.finished_at, QuizAttempt.percent,
                QuizAttempt.is_passed)
@@ -109,7 +120,7 @@ def learner_record(
         counting = counting_attempt(quiz.settings.grading if quiz else "highest", graded)
         if counting is not None and counting.is_passed:
             passed_ids.add(quiz_id)
-    return LearnerRecord(lessons, frozenset(passed_ids))
+    return frozenset(passed_ids)
 
 
 def status_of(certificate: Certificate, now: datetime) -> str:
@@ -156,6 +167,21 @@ def eligibility_now(
     retake = frozenset(plan.quizzes_to_retake) if plan is not None else frozenset()
     record = learner_record(session, learner.id, catalog.quizzes, since, retake)
     return evaluate(settings.rule, course, record), latest, plan
+
+
+def could_be_eligible(session: Session, learner: User, catalog: Any, settings: CertificateSettings) -> bool:
+    """A cheap necessary condition for `issue_if_eligible`, from reads alone.
+
+    Counts every pass ever: a recertification only narrows which passes count, so a learner
+    who fails this cannot be eligible. Lessons come first; most learners are not done yet."""
+    if learner.is_admin or not learner.is_active:
+        return False
+    course = requirements_for(catalog, settings)
+    lessons = lessons_read(session, learner.id)
+    if settings.rule.lessons and not course.lessons <= lessons:
+        return False
+    record = LearnerRecord(lessons, quizzes_passed(session, learner.id, catalog.quizzes))
+    return evaluate(settings.rule, course, record).eligible
 
 
 def issue_if_eligible(

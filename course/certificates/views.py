@@ -41,7 +41,7 @@ from course.certificates.settings import (
 )
 from course.clock import utcnow
 from course.content.access import current_catalog
-from course.database import WRITE_OPTION
+from course.database import reads_first, start_write
 from course.extensions import db
 from course.progress.events import completed_something
 from course.security import client_ip
@@ -88,9 +88,14 @@ def issue_when_eligible(response: Response) -> Response:
             or not current_user.is_authenticated or current_user.is_admin):  # fmt: skip
         return response
     try:
-        certificate = services.issue_if_eligible(
-            db.session, current_user, current_catalog(), current_settings(), utcnow()
-        )
+        catalog, settings = current_catalog(), current_settings()
+        # Most completions (a pass with lessons still unread) end here, after one or two reads
+        # and without SQLite's write lock.
+        if not services.could_be_eligible(db.session, current_user, catalog, settings):
+            db.session.rollback()
+            return response
+        start_write(db.session)
+        certificate = services.issue_if_eligible(db.session, current_user, catalog, settings, utcnow())
         db.session.commit()
     except Exception:  # the learner's own action is already committed; never lose it
         db.session.rollback()
@@ -121,6 +126,7 @@ def verify_form():
 
 @bp.route("/verify/<path:code>", methods=["GET", "POST"])
 @public
+@reads_first  # only the failure counter writes: one atomic upsert
 def verify_code(code: str):
     """The public answer for one code: state always, the name masked unless confirmed."""
     settings, now, ip = current_settings(), utcnow(), client_ip()
@@ -166,8 +172,7 @@ def _details(shown: verify.Verification) -> Markup:
 
 def _count_failure(ip: str, now, settings: CertificateSettings) -> None:
     """A short write transaction of its own; on SQLite it takes the write lock up front."""
-    db.session.rollback()  # end the read transaction first
-    db.session.connection(execution_options={WRITE_OPTION: True})
+    start_write(db.session)
     verify.count_failure(db.session, ip, now, settings.verify_window)
     db.session.commit()
 

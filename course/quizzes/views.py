@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 
 from course.clock import utcnow
 from course.content.access import current_catalog
+from course.database import reads_first
 from course.errors import handle_csrf_error
 from course.extensions import db
 from course.i18n import current_language
@@ -152,6 +153,7 @@ def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message
 
 
 @bp.post("/attempts/<public_id>")
+@reads_first  # guarded by the attempt version: the lock is taken only to write
 def save(public_id: str):
     attempt = _attempt_or_404(public_id)
     if attempt.status == FINISHED:
@@ -190,6 +192,7 @@ def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
 
 
 @bp.post("/attempts/<public_id>/autosave")
+@reads_first
 def autosave(public_id: str):
     """Progressive autosave for JavaScript: JSON in, JSON out, same rules as the form."""
     attempt = _attempt_or_404(public_id)
