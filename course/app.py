@@ -7,14 +7,14 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course import access, database, errors, i18n, logs, security  # noqa: F401 - database registers events
+from course import access, database, errors, i18n, logs, readcache, security  # noqa: F401 - database registers events
 from course.config import CONFIGS, DevelopmentConfig, resolve
 from course.content.access import EXTENSION_KEY
 from course.content.catalog import build_catalog
-from course.database import SAFE_METHODS
+from course.database import request_only_reads
 from course.extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger("frontline.app")
@@ -30,6 +30,8 @@ def create_app(config: type | Mapping | None = None) -> Flask:
         app.config.update(config)
     resolve(app.config, Path(app.instance_path), dict(os.environ))
     logs.init_app(app)
+    app.before_request(readcache.begin_request)
+    app.teardown_request(readcache.end_request)
     _init_extensions(app)
     _register_blueprints(app)
     access.init_app(app)
@@ -60,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
+    app.before_request(security.protect_unsafe_methods)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -71,7 +74,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.localize_callback = gettext
     login_manager.session_protection = "basic"
     login_manager.user_loader(
-        lambda session_id: load_session_user(db.session, session_id, read_only=request.method in SAFE_METHODS)
+        lambda session_id: load_session_user(db.session, session_id, read_only=request_only_reads())
     )
     _import_models()
 

@@ -52,6 +52,9 @@ class BaseConfig:
     TESTING = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     WTF_CSRF_TIME_LIMIT = None  # CSRF-2: the token lives as long as the session
+    # CSRF-1: checked by course.security.protect_unsafe_methods, which skips safe methods before
+    # Flask-WTF's exemption lookup (a cost on every GET); every POST is still checked.
+    WTF_CSRF_CHECK_DEFAULT = False
     MAX_CONTENT_LENGTH = 1024 * 1024  # OUT-7
     MAX_FORM_PARTS = 1000
     SESSION_COOKIE_HTTPONLY = True
@@ -106,9 +109,6 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     config.setdefault("DATABASE_URL", setting("DATABASE_URL") or
                       f"sqlite:///{instance_path / 'frontline.db'}")  # fmt: skip
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
-    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A server can drop idle connections; an embedded SQLite file cannot, so skip the ping there.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     for name in ("CONTENT_DIR", "QUIZZES_DIR", "CERTIFICATES_DIR"):
         config[name] = str(PROJECT_ROOT / str(setting(name)))
     config["BASE_URL"] = str(setting("BASE_URL")).rstrip("/")

@@ -15,12 +15,16 @@ attempt's version in the UPDATE itself.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, exc
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
+
+from course import readcache
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 WRITE_OPTION = "frontline_write"
@@ -39,6 +43,12 @@ def _view_reads_first() -> bool:
     return getattr(view, "reads_first", False)
 
 
+def request_only_reads() -> bool:
+    """Whether this request's reads may use read-only copies: safe methods and `reads_first`
+    views, which write only through guarded statements, never through loaded objects."""
+    return request.method in SAFE_METHODS or _view_reads_first()
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -49,6 +59,36 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "synchronous=NORMAL"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+# A database server can drop connections that sit idle (a restart, a proxy's timeout); SQLite
+# cannot. SQLAlchemy's pool_pre_ping tests every checkout, a round trip on every transaction of
+# every request; a connection back in use within this many seconds is trusted instead. A server
+# restart inside that window costs the requests in flight an error page, then the pool reconnects.
+PING_AFTER_IDLE_SECONDS = 10.0
+_CHECKED_IN = "frontline_checked_in"
+
+
+@event.listens_for(Pool, "connect")
+@event.listens_for(Pool, "checkin")
+def _note_checkin(dbapi_connection, record) -> None:
+    """A new connection is as good as one just used: no ping before its first use."""
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    idle = time.monotonic() - record.info.get(_CHECKED_IN, float("-inf"))
+    if idle < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except Exception as error:  # the pool discards this connection and checks out a new one
+        raise exc.DisconnectionError() from error
 
 
 @event.listens_for(Engine, "begin")
@@ -64,6 +104,11 @@ def _begin_sqlite(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     # Safe requests only read: each statement runs in autocommit and sees the latest commit,
     # which saves a round trip on the hottest pages.
+
+
+@event.listens_for(Engine, "commit")
+def _recheck_cached_reads(_connection) -> None:
+    readcache.after_commit()
 
 
 def start_write(session: Session) -> None:

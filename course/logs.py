@@ -29,7 +29,7 @@ class JsonFormatter(logging.Formatter):
             if hasattr(record, name):
                 entry[name] = getattr(record, name)
         if has_request_context():
-            entry["request_id"] = getattr(g, "request_id", None)
+            entry["request_id"] = request_id()
             entry["ip"] = request.remote_addr
             user = current_user._get_current_object() if _user_loaded() else None
             entry["user_id"] = getattr(user, "id", None)
@@ -43,8 +43,11 @@ def _user_loaded() -> bool:
     return "_login_user" in g.__dict__ if has_request_context() else False
 
 
-def _assign_request_id() -> None:
-    g.request_id = secrets.token_hex(6)
+def request_id() -> str:
+    """This request's id in the logs, made when first logged: most requests log nothing."""
+    if "request_id" not in g:
+        g.request_id = secrets.token_hex(6)
+    return g.request_id
 
 
 def init_app(app: Flask) -> None:
@@ -54,4 +57,3 @@ def init_app(app: Flask) -> None:
     logger.handlers = [handler]
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     logger.propagate = True  # pytest's caplog listens on the root logger
-    app.before_request(_assign_request_id)

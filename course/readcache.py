@@ -28,6 +28,8 @@ class _ThreadState(threading.local):
         self.probes: dict[str, tuple[int, sqlite3.Connection]] = {}
         self.stamps: dict[str, object] = {}
         self.values: dict[str, dict] = {}
+        self.in_request = False
+        self.checked: set[str] = set()  # databases checked since the request began
 
 
 _state = _ThreadState()
@@ -59,11 +61,30 @@ def cached_read(session: Session | scoped_session, key: Hashable, load: Callable
     path = url.database
     if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
         return load()
-    version = _version(path)
     values = _state.values.get(path)
-    if values is None or _state.stamps.get(path) != version or len(values) > MAX_ENTRIES:
-        values = _state.values[path] = {}
-        _state.stamps[path] = version
+    if path not in _state.checked or values is None:
+        version = _version(path)
+        if values is None or _state.stamps.get(path) != version or len(values) > MAX_ENTRIES:
+            values = _state.values[path] = {}
+            _state.stamps[path] = version
+        if _state.in_request:
+            _state.checked.add(path)
     if key not in values:
         values[key] = load()
     return values[key]
+
+
+# One check per request: a page's cached reads see the database as of its first one, as a
+# transaction would. Any commit (this request's own writes too) makes the next read check again.
+def begin_request() -> None:
+    _state.in_request = True
+    _state.checked.clear()
+
+
+def end_request(_error: BaseException | None = None) -> None:
+    _state.in_request = False
+    _state.checked.clear()
+
+
+def after_commit() -> None:
+    _state.checked.clear()

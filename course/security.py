@@ -6,7 +6,7 @@ The CSP is kept as data so tests and docs can read it.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import unquote
 
 from flask import Flask, Request, Response, current_app, flash, redirect, request, session, url_for
@@ -16,6 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
 from course.clock import utcnow
+from course.extensions import csrf
 from course.sessions import RememberingSessionInterface
 
 CSP = {
@@ -89,6 +90,14 @@ def _timestamp(now: datetime) -> int:
     return int(now.timestamp())
 
 
+def protect_unsafe_methods() -> None:
+    """CSRF-1: Flask-WTF's check on every POST, PUT, PATCH and DELETE (WTF_CSRF_CHECK_DEFAULT
+    is off so that GETs skip it entirely)."""
+    config = current_app.config
+    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
+        csrf.protect(apply_exemptions=True)
+
+
 def start_session(now: datetime) -> None:
     """Call right after login_user: the clocks for the idle and absolute timeouts."""
     session["auth_at"] = session["seen_at"] = _timestamp(now)
@@ -99,8 +108,7 @@ def session_has_expired() -> bool:
     """True when this session is past its idle or absolute limit (SESS-3)."""
     now = _timestamp(utcnow())
     config = current_app.config
-    idle = timedelta(minutes=config["SESSION_IDLE_MINUTES"]).total_seconds()
-    absolute = timedelta(hours=config["SESSION_MAX_HOURS"]).total_seconds()
+    idle, absolute = config["SESSION_IDLE_MINUTES"] * 60, config["SESSION_MAX_HOURS"] * 3600
     auth_at, seen_at = session.get("auth_at", 0), session.get("seen_at", 0)
     return now - seen_at > idle or now - auth_at > absolute
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -188,12 +188,13 @@ def load_session_user(session: Session, session_id: str, read_only: bool = False
     return user
 
 
-_USER_COLUMNS = tuple(User.__table__.columns)
+# Built once: every logged-in request loads its user with it.
+_USER_BY_ID = select(*User.__table__.columns).where(User.__table__.c.id == bindparam("user_id"))
 
 
 def _detached_user(session: Session, user_id: int) -> User | None:
     """The user as a detached instance, outside the session: reading it never queries."""
-    row = session.connection().execute(select(*_USER_COLUMNS).where(User.id == user_id)).first()
+    row = session.connection().execute(_USER_BY_ID, {"user_id": user_id}).first()
     if row is None:
         return None
     user = User(**row._mapping)

@@ -13,6 +13,7 @@ header (SECURITY.md CSRF-4), so a spoofed host can never end up in a QR code.
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -46,6 +47,11 @@ def normalize_code(typed: str) -> str | None:
     """The canonical code for what a person typed or scanned, or None if it cannot be one."""
     if not isinstance(typed, str) or len(typed) > MAX_TYPED_LENGTH or not typed.isascii():
         return None
+    return _canonical(typed)
+
+
+@lru_cache(maxsize=4096)  # the same printed code is scanned again and again
+def _canonical(typed: str) -> str | None:
     candidate = typed.strip().upper().translate(_SEPARATORS).translate(_TYPO)
     if len(candidate) != CODE_LENGTH or not set(candidate) <= _ALLOWED:
         return None

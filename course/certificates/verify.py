@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -25,6 +26,7 @@ from course.certificates.models import Certificate, VerifyThrottle
 from course.certificates.services import status_of
 from course.certificates.types import REVOKED, WITHDRAWN, display_name, mask_name, surname_matches
 from course.clock import as_utc
+from course.readcache import cached_read
 
 # Looked up when the typed code is malformed, so that path costs one query like any other.
 # It cannot exist: real codes never contain "U" (not in Crockford's alphabet).
@@ -60,17 +62,50 @@ def window_start(now: datetime, window: timedelta) -> datetime:
 _FAILURES = select(VerifyThrottle.count).where(
     VerifyThrottle.key == bindparam("key"), VerifyThrottle.window_start == bindparam("start")
 )
-_BY_CODE = select(Certificate).where(Certificate.code == bindparam("code"))
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateFacts:
+    """The stored certificate as the verification page reads it: plain values, safe to keep."""
+
+    code: str
+    holder_name: str
+    course_title: str
+    course_title_en: str
+    issued_at: datetime
+    expires_at: datetime | None
+    content_hash: str
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    superseded_at: datetime | None
+    withdrawn_at: datetime | None
+
+
+_BY_CODE = select(*(Certificate.__table__.c[name] for name in CertificateFacts.__slots__)).where(
+    Certificate.__table__.c.code == bindparam("code")
+)
 
 
 def _key(ip: str) -> str:
     return f"ip:{ip}"[:80]
 
 
-def throttled(session: Session, ip: str, now: datetime, limit: int, window: timedelta) -> bool:
-    """Whether `ip` has used up this window's allowance of failed lookups (one indexed read)."""
-    count = session.scalar(_FAILURES, {"key": _key(ip), "start": window_start(now, window)})
-    return (count or 0) >= limit
+def lookup(session: Session, ip: str, now: datetime, limit: int, window: timedelta, typed: str
+           ) -> tuple[bool, CertificateFacts | None]:  # fmt: skip
+    """Whether `ip` is throttled, and the certificate for the code (None when throttled).
+
+    On SQLite both answers come from the read cache under one freshness check."""
+    params = {"key": _key(ip), "start": window_start(now, window)}
+    code = normalize_code(typed) or _NO_CODE
+
+    def load() -> tuple[int, CertificateFacts | None]:
+        row = session.execute(_BY_CODE, {"code": code}).first()
+        return session.scalar(_FAILURES, params) or 0, CertificateFacts(*row) if row is not None else None
+
+    failures, certificate = cached_read(session, ("verify", code, *params.values()), load)
+    if failures >= limit:
+        return True, None
+    return False, certificate
 
 
 def count_failure(session: Session, ip: str, now: datetime, window: timedelta) -> int:
@@ -93,16 +128,29 @@ def count_failure(session: Session, ip: str, now: datetime, window: timedelta) -
     return count
 
 
-def find(session: Session, typed: str) -> Certificate | None:
-    """The certificate for a typed or scanned code; malformed and unknown cost the same."""
-    return session.scalar(_BY_CODE, {"code": normalize_code(typed) or _NO_CODE})
+@lru_cache(maxsize=4096)  # Unicode normalisation per character: the costliest part of the page
+def _shown_name(holder_name: str) -> tuple[str, str]:
+    """The holder's name as printed, and masked."""
+    name = display_name(holder_name)
+    return name, mask_name(name)
 
 
-def verification(certificate: Certificate, now: datetime, surname: str | None) -> Verification:
+def verification(certificate: Certificate | CertificateFacts, now: datetime, surname: str | None) -> Verification:
     """What to show: the state always; the name masked, or in full after a matching surname."""
     status = status_of(certificate, now)
+    if isinstance(certificate, CertificateFacts):  # plain values: the answer can be kept
+        return _kept_verification(certificate, status, surname)
+    return _verification(certificate, status, surname)
+
+
+@lru_cache(maxsize=4096)  # the same QR code is scanned again and again
+def _kept_verification(certificate: CertificateFacts, status: str, surname: str | None) -> Verification:
+    return _verification(certificate, status, surname)
+
+
+def _verification(certificate: Certificate | CertificateFacts, status: str, surname: str | None) -> Verification:
     private = status in (REVOKED, WITHDRAWN)
-    name = display_name(certificate.holder_name)
+    name, masked = _shown_name(certificate.holder_name)
     check = None if private or not surname else surname_matches(name, surname)
     return Verification(
         status=status,
@@ -113,7 +161,7 @@ def verification(certificate: Certificate, now: datetime, surname: str | None) -
         expires_on=as_utc(certificate.expires_at) if certificate.expires_at else None,
         content_version=short_hash(certificate.content_hash),
         revoked_reason=certificate.revoked_reason if status == REVOKED else None,
-        masked_name=None if private else mask_name(name),
+        masked_name=None if private else masked,
         full_name=name if check else None,
         name_check=check,
     )

@@ -19,13 +19,14 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -43,12 +44,15 @@ from course.clock import utcnow
 from course.content.access import current_catalog
 from course.database import reads_first, start_write
 from course.extensions import db
-from course.progress.events import completed_something
+from course.i18n import current_language
+from course.pagecache import PageCache
+from course.progress.events import completed_something, on_completion
 from course.security import client_ip
 
 bp = Blueprint("certificates", __name__)
 log = logging.getLogger("frontline.certificates")
 SETTINGS_KEY = "frontline.certificates.settings"
+PAGES_KEY = "frontline.certificates.verify_pages"
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 VERIFY_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",  # CERT-3: the code in the URL is a bearer secret
@@ -81,21 +85,29 @@ def current_settings() -> CertificateSettings:
     return current_app.extensions[SETTINGS_KEY]
 
 
+@on_completion
+def note_possible_eligibility() -> None:
+    """In the completing transaction: could the learner now be eligible? (one or two reads)
+
+    Most completions, a pass with lessons still unread, end here: the hook below then needs
+    no transaction of its own."""
+    if current_user.is_authenticated and not current_user.is_admin:
+        g.certificate_may_be_due = services.could_be_eligible(
+            db.session, current_user, current_catalog(), current_settings()
+        )
+
+
 @bp.after_app_request
 def issue_when_eligible(response: Response) -> Response:
     """After a learner's successful completing POST, issue the certificate if now earned (CERT-5)."""
     if (request.method != "POST" or response.status_code >= 400 or not completed_something()
-            or not current_user.is_authenticated or current_user.is_admin):  # fmt: skip
+            or not g.get("certificate_may_be_due")):  # fmt: skip
         return response
     try:
-        catalog, settings = current_catalog(), current_settings()
-        # Most completions (a pass with lessons still unread) end here, after one or two reads
-        # and without SQLite's write lock.
-        if not services.could_be_eligible(db.session, current_user, catalog, settings):
-            db.session.rollback()
-            return response
         start_write(db.session)
-        certificate = services.issue_if_eligible(db.session, current_user, catalog, settings, utcnow())
+        certificate = services.issue_if_eligible(
+            db.session, current_user, current_catalog(), current_settings(), utcnow()
+        )
         db.session.commit()
     except Exception:  # the learner's own action is already committed; never lose it
         db.session.rollback()
@@ -107,9 +119,7 @@ def issue_when_eligible(response: Response) -> Response:
 
 
 def _verify_response(body: str, status: int = 200) -> Response:
-    response = make_response(body, status)
-    response.headers.update(VERIFY_HEADERS)
-    return response
+    return Response(body, status, VERIFY_HEADERS, mimetype="text/html")
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -130,12 +140,12 @@ def verify_form():
 def verify_code(code: str):
     """The public answer for one code: state always, the name masked unless confirmed."""
     settings, now, ip = current_settings(), utcnow(), client_ip()
-    if verify.throttled(db.session, ip, now, settings.verify_limit, settings.verify_window):
+    throttled, certificate = verify.lookup(db.session, ip, now, settings.verify_limit, settings.verify_window, code)
+    if throttled:
         log.warning("verification throttled", extra={"event": "verify_throttled"})
         page = render_template("certificates/verify_missing.html", throttled=True,
                                language_next=url_for("certificates.verify_form"))  # fmt: skip
         return _verify_response(page, 429)
-    certificate = verify.find(db.session, code)
     surname = None
     if certificate is not None and request.method == "POST":  # GETs skip WTForms: it is hot
         form = SurnameForm()
@@ -147,8 +157,26 @@ def verify_code(code: str):
         page = render_template("certificates/verify_missing.html", throttled=False,
                                language_next=url_for("certificates.verify_form"))  # fmt: skip
         return _verify_response(page, 404)
-    details = _details(shown)
-    return _verify_response(render_template("certificates/verify.html", v=shown, details=details))
+    # The surname form only when asked for (a link on the page) or to try again: the page a
+    # QR code opens then has no form, so it starts no session and sets no cookie.
+    show_form = request.method == "POST" or request.args.get("confirm") == "name"
+    return _verify_response(_verify_page(shown, show_form))
+
+
+def _verify_page(shown: verify.Verification, show_form: bool) -> str:
+    """The page for a found certificate; kept per (facts, language, address) for visitors.
+
+    A QR code on a printed certificate is the most-scanned link in the course, by people who
+    are not logged in. For them the page is the same every time but for the CSRF token of the
+    surname form, when it has one (course/pagecache.py)."""
+    if current_user.is_authenticated or session.get("_flashes"):
+        return render_template("certificates/verify.html", v=shown, details=_details(shown), show_form=show_form)
+    cache = current_app.extensions.get(PAGES_KEY)
+    if cache is None:
+        cache = current_app.extensions[PAGES_KEY] = PageCache(_DETAILS_MAX)
+    key = (shown, show_form, current_language(), request.full_path)
+    return cache.page(key, lambda token: render_template(
+        "certificates/verify.html", v=shown, details=_details(shown), show_form=show_form, csrf_token=token))
 
 
 # Rendered certificate facts by (state, language): the same for every visitor of a code, and
@@ -160,7 +188,7 @@ _DETAILS_MAX = 2048
 
 
 def _details(shown: verify.Verification) -> Markup:
-    key = (shown, get_locale().language)
+    key = (shown, current_language())
     cached = _DETAILS.get(key)
     if cached is None:
         cached = Markup(render_template("certificates/_verify_details.html", v=shown))  # noqa: S704 - autoescaped template output

@@ -13,23 +13,23 @@ from flask import current_app, render_template, session
 from course.content.paths import lesson_path
 from course.content.types import Lesson, Module
 from course.csrf import csrf_token
+from course.pagecache import PageCache
 from course.progress.rules import next_lesson, previous_lesson
 
 CACHE_KEY = "frontline.lesson_pages"
-# Stands in for the per-session CSRF token in a cached page; never a valid token itself.
-CSRF_PLACEHOLDER = "\x00csrf\x00"
+# Every variant of every lesson fits: 34 lessons x 2 languages x read or not x admin or not.
+MAX_PAGES = 4096
 
 
 def lesson_page(module: Module, lesson: Lesson, lang: str, is_read: bool, is_admin: bool) -> str:
     """The lesson page HTML for this viewer; rendered at most once per variant per process."""
     if session.get("_flashes"):  # a one-off message belongs to this response only
         return _render(module, lesson, lang, is_read, csrf_token)
-    cache: dict = current_app.extensions.setdefault(CACHE_KEY, {})
+    cache = current_app.extensions.get(CACHE_KEY)
+    if cache is None:
+        cache = current_app.extensions[CACHE_KEY] = PageCache(MAX_PAGES)
     key = (module.id, lesson.id, lang, is_read, is_admin)
-    page = cache.get(key)
-    if page is None:
-        page = cache[key] = _render(module, lesson, lang, is_read, lambda: CSRF_PLACEHOLDER)
-    return page.replace(CSRF_PLACEHOLDER, csrf_token())
+    return cache.page(key, lambda token: _render(module, lesson, lang, is_read, token))
 
 
 def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token) -> str:

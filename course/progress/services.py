@@ -38,13 +38,19 @@ def mark_read(session: Session, user: User, module: Module, lesson_id: str, now:
     return True
 
 
+# Built once: certificate eligibility asks this after every pass.
+_READ_ROWS = select(LessonRead.module_id, LessonRead.lesson_id, LessonRead.read_at).where(
+    LessonRead.user_id == bindparam("user_id")
+)
+_MODULE_READ_ROWS = _READ_ROWS.where(LessonRead.module_id == bindparam("module_id"))
+
+
 def read_rows(session: Session, user_id: int, module_id: str | None = None) -> list[tuple[str, str, datetime]]:
-    query = select(LessonRead.module_id, LessonRead.lesson_id, LessonRead.read_at).where(
-        LessonRead.user_id == user_id
-    )
-    if module_id is not None:
-        query = query.where(LessonRead.module_id == module_id)
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    if module_id is None:
+        rows = session.execute(_READ_ROWS, {"user_id": user_id})
+    else:
+        rows = session.execute(_MODULE_READ_ROWS, {"user_id": user_id, "module_id": module_id})
+    return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
 def read_lessons(session: Session, user_id: int, module_id: str) -> frozenset[str]:

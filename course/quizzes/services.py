@@ -56,9 +56,7 @@ _OWNED = select(QuizAttempt).where(
 
 def owned_attempt(session: Session, learner: User, public_id: str) -> QuizAttempt:
     """The learner's own attempt, or AttemptNotFound, whoever else's it may be (AC-3)."""
-    attempt = session.scalar(
-        select(QuizAttempt).where(QuizAttempt.public_id == public_id[:32], QuizAttempt.user_id == learner.id)
-    )
+    attempt = session.scalar(_OWNED, {"public_id": public_id[:32], "user_id": learner.id})
     if attempt is None:
         raise AttemptNotFound()
     return attempt

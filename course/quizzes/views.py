@@ -185,9 +185,9 @@ def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
     responses = parse_answers(request.form, page_of(drawn, clamp_page(drawn, form.page)))
     call = services.submit_attempt if submit else services.save_answers
     result = call(db.session, attempt, responses, form.version, utcnow())
-    db.session.commit()
     if submit and getattr(result, "is_passed", False):
         record_completion()  # only a pass can make the learner eligible for a certificate
+    db.session.commit()
     return result if isinstance(result, int) else 0
 
 

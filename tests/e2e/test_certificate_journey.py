@@ -126,6 +126,10 @@ def test_last_quiz_to_certificate_to_scanned_verification_page(page: Page, live_
     assert response.headers["referrer-policy"] == "no-referrer"
     expect(page.locator(".cert-state")).to_have_attribute("data-state", "valid")
     expect(page.locator("dd.holder")).to_have_text("М. О*******")
+    assert page.context.cookies() == []  # scanning the code sets no cookie
+    page.click("header a[hreflang=en]")  # the page in English, by a plain link
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.click("#confirm-name")
     page.fill("#surname", "О'Коннор")
     page.locator("form.stack button[type=submit]").click()
     expect(page.locator(".name-check")).to_contain_text(NAME)

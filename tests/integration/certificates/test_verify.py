@@ -49,10 +49,10 @@ def test_typed_surname_confirms_the_full_name_CERT4(app, holder):
     _user, _id, code = holder
     client = app.test_client()
     url = f"/verify/{format_code(code)}"
-    wrong = client.post(url, data={"surname": "Петренк", "csrf_token": csrf_token(client, url)})
+    wrong = client.post(url, data={"surname": "Петренк", "csrf_token": csrf_token(client, url + "?confirm=name")})
     assert "Петренко" not in wrong.get_data(as_text=True)
     assert 'class="flash error name-check"' in wrong.get_data(as_text=True)
-    right = client.post(url, data={"surname": "петренко", "csrf_token": csrf_token(client, url)})
+    right = client.post(url, data={"surname": "петренко", "csrf_token": csrf_token(client, url + "?confirm=name")})
     page = right.get_data(as_text=True)
     assert right.status_code == 200 and "Олена Петренко" in page
     assert right.headers["Referrer-Policy"] == "no-referrer"
@@ -65,7 +65,7 @@ def test_verification_page_shows_what_the_pdf_shows_CERT4(app, holder, tmp_path,
     printed = pdf_text(write_pdf(tmp_path, pdf))
     client = app.test_client()
     url = f"/verify/{format_code(code)}"
-    page = client.post(url, data={"surname": "Петренко", "csrf_token": csrf_token(client, url)})
+    page = client.post(url, data={"surname": "Петренко", "csrf_token": csrf_token(client, url + "?confirm=name")})
     page = re.sub(r"\s+", " ", page.get_data(as_text=True))
     with app.app_context():
         certificate = db.session.get(Certificate, certificate_id)
@@ -192,7 +192,7 @@ def test_wrong_surnames_count_and_valid_lookups_do_not_CERT3(database_url, tmp_p
     url = f"/verify/{format_code(code)}"
     assert [client.get(url).status_code for _ in range(10)] == [200] * 10
     for guess in ("Іваненко", "Коваль", "Шевченко"):
-        assert client.post(url, data={"surname": guess, "csrf_token": csrf_token(client, url)}).status_code == 200
+        assert client.post(url, data={"surname": guess, "csrf_token": csrf_token(client, url + "?confirm=name")}).status_code == 200
     assert client.get(url).status_code == 429
     right = client.post(url, data={"surname": "Петренко", "csrf_token": "x"})
     assert right.status_code in (400, 429) and "Олена Петренко" not in right.get_data(as_text=True)
@@ -221,7 +221,7 @@ def test_revoked_certificate_shows_reason_without_name_CERT4(app, holder, make_a
     page = client.get(url).get_data(as_text=True)
     assert state_of(page) == "revoked" and "Issued by mistake" in page
     assert "О. П" not in page and "Петренко" not in page
-    confirmed = client.post(url, data={"surname": "Петренко", "csrf_token": csrf_token(client, url)})
+    confirmed = client.post(url, data={"surname": "Петренко", "csrf_token": csrf_token(client, url + "?confirm=name")})
     assert "Петренко" not in confirmed.get_data(as_text=True)
 
 
@@ -261,3 +261,52 @@ def test_qr_url_comes_from_base_url_not_the_host_header_CSRF4(app, make_learner,
     text = pdf_text(write_pdf(tmp_path, certificate.pdf))
     assert f"{app.config['BASE_URL']}/verify/{format_code(code)}" in text
     assert "evil.example" not in text
+
+
+def test_a_revocation_by_another_worker_shows_at_once_on_a_kept_page_CERT4(app, holder):
+    """The page and the lookup are kept per process; a commit anywhere drops them."""
+    from tests.integration.test_read_cache import other_worker_runs
+
+    _user, certificate_id, code = holder
+    client = app.test_client()
+    url = f"/verify/{format_code(code)}"
+    assert [state_of(client.get(url).get_data(as_text=True)) for _ in range(3)] == ["valid"] * 3
+    other_worker_runs(app, "UPDATE certificate SET revoked_at = CURRENT_TIMESTAMP, revoked_reason = 'Fraud' "
+                      "WHERE id = :id", id=certificate_id)  # fmt: skip
+    page = client.get(url).get_data(as_text=True)
+    assert state_of(page) == "revoked" and "Fraud" in page
+
+
+def test_visitors_of_a_kept_page_each_get_their_own_token_CSRF1(app, holder):
+    _user, _id, code = holder
+    url = f"/verify/{format_code(code)}"
+    first, second = app.test_client(), app.test_client()
+    first_token, second_token = csrf_token(first, url + "?confirm=name"), csrf_token(second, url + "?confirm=name")
+    assert first_token != second_token
+    assert first.post(url, data={"surname": "Петренко", "csrf_token": second_token}).status_code == 400
+    confirmed = first.post(url, data={"surname": "Петренко", "csrf_token": first_token})
+    assert confirmed.status_code == 200 and "Олена Петренко" in confirmed.get_data(as_text=True)
+
+
+def test_the_page_a_qr_code_opens_sets_no_cookie_and_has_no_form(app, holder):
+    """A verifier who scans the code gets the answer without a session or a cookie."""
+    _user, _id, code = holder
+    client = app.test_client()
+    response = client.get(f"/verify/{format_code(code)}")
+    assert "Set-Cookie" not in response.headers
+    page = response.get_data(as_text=True)
+    assert "<form" not in page and 'name="csrf_token"' not in page
+    assert f'href="/verify/{format_code(code)}?confirm=name"' in page
+
+
+def test_language_links_show_the_page_in_english_without_storing_anything(app, holder):
+    _user, _id, code = holder
+    client = app.test_client()
+    url = f"/verify/{format_code(code)}"
+    assert 'href="' + url + '?lang=en"' in client.get(url).get_data(as_text=True)
+    english = client.get(url + "?lang=en")
+    assert "Set-Cookie" not in english.headers
+    page = english.get_data(as_text=True)
+    assert '<html lang="en">' in page and "Check a certificate" in page
+    assert f'href="{url}?confirm=name&amp;lang=en"' in page
+    assert '<html lang="uk">' in client.get(url).get_data(as_text=True)  # nothing was stored
