@@ -20,9 +20,9 @@ import time
 import urllib.request
 from datetime import date
 
-from bench.harness import ROOT, app_env, bare_page, figure, gunicorn, temporary_instance, wrk
+from bench.harness import ROOT, app_env, bare_page, figure, gunicorn, interleaved, temporary_instance
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "5"))
 WARM_RUNS = int(os.environ.get("BENCH_WARM_RUNS", "30"))
 BASE_URL = "https://frontline.example.org"
@@ -109,9 +109,8 @@ def run() -> dict[str, float]:
         with gunicorn("wsgi:app", env) as url:
             body = urllib.request.urlopen(url + path).read()  # noqa: S310 - loopback only
             assert 'data-state="valid"' in body.decode(), "the benchmark must load a valid certificate"
-            verify = [wrk(url + path) for _ in range(ROUNDS)]
-        with bare_page(len(body)) as bare_url:
-            bare = [wrk(bare_url + "/") for _ in range(ROUNDS)]
+            with bare_page(len(body)) as bare_url:
+                verify, bare = interleaved(url + path, {}, bare_url + "/", ROUNDS)
     verify_rps = statistics.median(r.rps for r in verify)
     bare_rps = statistics.median(r.rps for r in bare)
     results.update({

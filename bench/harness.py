@@ -99,6 +99,17 @@ def wrk(url: str, headers: dict[str, str] | None = None, duration: str = DURATIO
     return WrkResult(rps, p99, errors)
 
 
+def interleaved(page_url: str, page_headers: dict[str, str], bare_url: str, rounds: int
+                ) -> tuple[list[WrkResult], list[WrkResult]]:  # fmt: skip
+    """wrk rounds on the page and on the bare page, taken in turn, so that a change in the
+    machine's load during the run falls on both sides of the ratio alike."""
+    page, bare = [], []
+    for _ in range(rounds):
+        page.append(wrk(page_url, page_headers))
+        bare.append(wrk(bare_url))
+    return page, bare
+
+
 def _latency_ms(text: str) -> float:
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]

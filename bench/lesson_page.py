@@ -6,9 +6,9 @@ import os
 import statistics
 import urllib.request
 
-from bench.harness import app_env, bare_page, figure, gunicorn, temporary_instance, wrk
+from bench.harness import app_env, bare_page, figure, gunicorn, interleaved, temporary_instance
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 USER_AGENT = "frontline-bench"
 
 
@@ -52,9 +52,8 @@ def run() -> dict[str, float]:
             body = response.read()
             assert "<article" in body.decode(), "the benchmark must load the logged-in lesson page"
             assert response.headers.get("Set-Cookie") is None, "a steady session must not rewrite its cookie"
-            lesson = [wrk(url + path, headers) for _ in range(ROUNDS)]
-        with bare_page(len(body)) as bare_url:
-            bare = [wrk(bare_url + "/") for _ in range(ROUNDS)]
+            with bare_page(len(body)) as bare_url:
+                lesson, bare = interleaved(url + path, headers, bare_url + "/", ROUNDS)
     lesson_rps = statistics.median(r.rps for r in lesson)
     bare_rps = statistics.median(r.rps for r in bare)
     results = {

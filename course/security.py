@@ -104,9 +104,9 @@ def start_session(now: datetime) -> None:
     session.permanent = True
 
 
-def session_has_expired() -> bool:
+def session_has_expired(now: int | None = None) -> bool:
     """True when this session is past its idle or absolute limit (SESS-3)."""
-    now = _timestamp(utcnow())
+    now = _timestamp(utcnow()) if now is None else now
     config = current_app.config
     idle, absolute = config["SESSION_IDLE_MINUTES"] * 60, config["SESSION_MAX_HOURS"] * 3600
     auth_at, seen_at = session.get("auth_at", 0), session.get("seen_at", 0)
@@ -119,7 +119,7 @@ def enforce_session_timeouts():
         return None
     now = _timestamp(utcnow())
     seen_at = session.get("seen_at", 0)
-    if session_has_expired():
+    if session_has_expired(now):
         logout_user()
         session.clear()
         flash(_("Your session ended. Please log in again; your work is saved."), "info")

@@ -14,8 +14,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, Request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 MAX_REMEMBERED = 10_000
@@ -63,3 +63,15 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
                 self._verified.clear()
             self._verified[key] = (data, signed.timestamp())
         return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Flask's own, but an unchanged session returns at once: most requests change nothing,
+        and Flask reads seven cookie settings before finding that out."""
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:  # the page depended on the cookie, as Flask would say
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:
+                    response.headers["Vary"] = "Cookie"
+            return
+        super().save_session(app, session, response)

@@ -86,3 +86,14 @@ def test_sessions_holding_lists_are_not_shared_between_requests(app):
     client.set_cookie("session", cookie)
     assert "again" in client.get("/append").get_data(as_text=True)
     assert _read(app, cookie) == "{'_flashes': [['info', 'hello']]}"
+
+
+def test_an_unchanged_session_sends_no_cookie_but_says_the_page_varies_by_it(app):
+    cookie = _cookie(app)
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    response = client.get("/read")
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Vary"] == "Cookie"
+    flashed = client.get("/flash")
+    assert "Set-Cookie" in flashed.headers
