@@ -57,3 +57,38 @@ def test_REL_1_a_quiz_save_reads_without_the_lock_and_takes_it_to_write(sqlite_a
         assert not other_worker_can_write(path)
         db.session.commit()
     assert other_worker_can_write(path)
+
+
+def test_cached_reads_check_the_database_once_per_request_and_after_each_commit(sqlite_app):
+    """Within a request the cached reads see the database as of the first one, like a
+    transaction; the next request, or a commit, makes them look again."""
+    from course import readcache
+
+    app, path = sqlite_app
+
+    def count() -> int:
+        return readcache.cached_read(db.session, "users", lambda: db.session.execute(
+            text('SELECT count(*) FROM "user"')).scalar_one())  # fmt: skip
+
+    def other_worker_adds_a_user(n: int) -> None:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute('INSERT INTO "user" (email, full_name, password_hash, org_type, region, role, locale,'
+                      " session_epoch, is_active, created_at) VALUES (?, 'X', 'x', 'police', 'lviv',"
+                      " 'learner', 'uk', 0, 1, '2026-01-01 00:00:00')", (f"u{n}@example.org",))  # fmt: skip
+        other.close()
+
+    with app.test_request_context("/dashboard"):
+        readcache.begin_request()
+        assert count() == 0
+        other_worker_adds_a_user(1)
+        assert count() == 0  # the same request: the same view of the data
+        readcache.end_request()
+        readcache.begin_request()
+        assert count() == 1  # a new request looks again
+        other_worker_adds_a_user(2)
+        db.session.commit()  # any commit, this request's own included, means: look again
+        assert count() == 2
+        readcache.end_request()
+    other_worker_adds_a_user(3)
+    with app.app_context():
+        assert count() == 3  # outside a request every read looks
