@@ -110,7 +110,7 @@ def run() -> dict[str, float]:
             body = urllib.request.urlopen(url + path).read()  # noqa: S310 - loopback only
             assert 'data-state="valid"' in body.decode(), "the benchmark must load a valid certificate"
             with bare_page(len(body)) as bare_url:
-                verify, bare = interleaved(url + path, {}, bare_url + "/", ROUNDS)
+                verify, bare = interleaved(url + path, dict, bare_url + "/", ROUNDS)
     verify_rps = statistics.median(r.rps for r in verify)
     bare_rps = statistics.median(r.rps for r in bare)
     results.update({

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,13 +100,14 @@ def wrk(url: str, headers: dict[str, str] | None = None, duration: str = DURATIO
     return WrkResult(rps, p99, errors)
 
 
-def interleaved(page_url: str, page_headers: dict[str, str], bare_url: str, rounds: int
+def interleaved(page_url: str, page_headers: Callable[[], dict[str, str]], bare_url: str, rounds: int
                 ) -> tuple[list[WrkResult], list[WrkResult]]:  # fmt: skip
     """wrk rounds on the page and on the bare page, taken in turn, so that a change in the
-    machine's load during the run falls on both sides of the ratio alike."""
+    machine's load during the run falls on both sides of the ratio alike. `page_headers` is
+    asked before each round (a fresh login, say)."""
     page, bare = [], []
     for _ in range(rounds):
-        page.append(wrk(page_url, page_headers))
+        page.append(wrk(page_url, page_headers()))
         bare.append(wrk(bare_url))
     return page, bare
 

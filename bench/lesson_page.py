@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import statistics
 import urllib.request
+from collections.abc import Callable
 
 from bench.harness import app_env, bare_page, figure, gunicorn, interleaved, temporary_instance
 
@@ -12,8 +13,13 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 USER_AGENT = "frontline-bench"
 
 
-def prepare(env: dict[str, str]) -> tuple[str, str]:
-    """Migrate, create a learner, log in; return (lesson path, session cookie)."""
+def prepare(env: dict[str, str]) -> tuple[str, Callable[[], str]]:
+    """Migrate and create a learner; return the lesson path and a function that logs in and
+    returns the session cookie.
+
+    wrk does not keep cookies, and a session seen more than a minute ago is re-signed on every
+    request (course/security.py); a browser would send the new cookie. So each round logs in
+    afresh and runs well within that minute, as a learner reading a lesson would."""
     os.environ.update(env)
     from flask_migrate import upgrade
 
@@ -32,23 +38,30 @@ def prepare(env: dict[str, str]) -> tuple[str, str]:
         db.session.commit()
         module = current_catalog().modules[0]
         path = f"/modules/{module.id}/{module.lessons[0].id}"
-    # The same User-Agent as wrk's requests: Flask-Login's session protection ties the session
-    # to it, and a mismatch would rewrite the cookie on every request, which no browser does.
-    client = app.test_client()
-    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
-    client.post("/login", data={"email": "bench@example.org", "password": "correct horse battery staple",
-                                "csrf_token": csrf_token(client)})  # fmt: skip
-    client.get(path)  # as a browser would: the first page stores the session's CSRF secret
-    return path, f"session={client.get_cookie('session').value}"
+
+    def login() -> str:
+        # The same User-Agent as wrk's requests: Flask-Login's session protection ties the
+        # session to it, and a mismatch would rewrite the cookie on every request.
+        client = app.test_client()
+        client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
+        client.post("/login", data={"email": "bench@example.org", "password": "correct horse battery staple",
+                                    "csrf_token": csrf_token(client)})  # fmt: skip
+        client.get(path)  # as a browser would: the first page stores the session's CSRF secret
+        return f"session={client.get_cookie('session').value}"
+
+    return path, login
 
 
 def run() -> dict[str, float]:
     with temporary_instance() as instance:
         env = app_env(instance)
-        path, cookie = prepare(env)
+        path, login = prepare(env)
         with gunicorn("wsgi:app", env) as url:
-            headers = {"Cookie": cookie, "User-Agent": USER_AGENT}
-            response = urllib.request.urlopen(urllib.request.Request(url + path, headers=headers))  # noqa: S310
+
+            def headers() -> dict[str, str]:
+                return {"Cookie": login(), "User-Agent": USER_AGENT}
+
+            response = urllib.request.urlopen(urllib.request.Request(url + path, headers=headers()))  # noqa: S310
             body = response.read()
             assert "<article" in body.decode(), "the benchmark must load the logged-in lesson page"
             assert response.headers.get("Set-Cookie") is None, "a steady session must not rewrite its cookie"

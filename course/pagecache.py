@@ -15,6 +15,7 @@ from course.csrf import csrf_token
 
 # Stands in for the per-session CSRF token in a kept page; never a valid token itself.
 CSRF_PLACEHOLDER = "\x00csrf\x00"
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 
 
 class PageCache:
@@ -22,17 +23,18 @@ class PageCache:
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
-        self._pages: dict[Hashable, tuple[str, bool]] = {}
+        self._pages: dict[Hashable, tuple[bytes, bool]] = {}
 
-    def page(self, key: Hashable, render: Callable[[Callable[[], str]], str]) -> str:
-        """The page for `key` with this session's token; `render(csrf_token)` renders it once."""
+    def page(self, key: Hashable, render: Callable[[Callable[[], str]], str]) -> bytes:
+        """The page for `key` with this session's token, as UTF-8 (kept encoded: a response
+        then needs no encoding); `render(csrf_token)` renders it once."""
         kept = self._pages.get(key)
         if kept is None:
             html = render(lambda: CSRF_PLACEHOLDER)
-            kept = (html, CSRF_PLACEHOLDER in html)
+            kept = (html.encode(), CSRF_PLACEHOLDER in html)
             if len(self._pages) >= self.max_entries:
                 self._pages.pop(next(iter(self._pages)))
             self._pages[key] = kept
-        html, has_forms = kept
+        page, has_forms = kept
         # A page without forms needs no token, so it starts no session and sets no cookie.
-        return html.replace(CSRF_PLACEHOLDER, csrf_token()) if has_forms else html
+        return page.replace(_PLACEHOLDER_BYTES, csrf_token().encode()) if has_forms else page

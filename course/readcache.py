@@ -30,6 +30,8 @@ class _ThreadState(threading.local):
         self.values: dict[str, dict] = {}
         self.in_request = False
         self.checked: set[str] = set()  # databases checked since the request began
+        self.path_of: object = None  # the session whose database file `path` is, this request
+        self.path: str | None = None
 
 
 _state = _ThreadState()
@@ -55,11 +57,24 @@ def _engine(session: Session | scoped_session):
     return session.get_bind()
 
 
-def cached_read(session: Session | scoped_session, key: Hashable, load: Callable[[], T]) -> T:
-    """`load()`, or its value from an earlier request if the database has not changed since."""
+def _sqlite_path(session: Session | scoped_session) -> str | None:
+    """The SQLite file behind the session, or None (another database, or in memory); found once
+    per request (the engine is the same for all of it)."""
+    if _state.in_request and _state.path_of is session:
+        return _state.path
     url = _engine(session).url
     path = url.database
     if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        path = None
+    if _state.in_request:
+        _state.path_of, _state.path = session, path
+    return path
+
+
+def cached_read(session: Session | scoped_session, key: Hashable, load: Callable[[], T]) -> T:
+    """`load()`, or its value from an earlier request if the database has not changed since."""
+    path = _sqlite_path(session)
+    if path is None:
         return load()
     values = _state.values.get(path)
     if path not in _state.checked or values is None:
@@ -79,11 +94,13 @@ def cached_read(session: Session | scoped_session, key: Hashable, load: Callable
 def begin_request() -> None:
     _state.in_request = True
     _state.checked.clear()
+    _state.path_of = None
 
 
 def end_request(_error: BaseException | None = None) -> None:
     _state.in_request = False
     _state.checked.clear()
+    _state.path_of = None
 
 
 def after_commit() -> None:

@@ -6,6 +6,7 @@ The CSP is kept as data so tests and docs can read it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from urllib.parse import unquote
 
@@ -15,7 +16,6 @@ from flask_login import current_user, logout_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
-from course.clock import utcnow
 from course.extensions import csrf
 from course.sessions import RememberingSessionInterface
 
@@ -104,29 +104,31 @@ def start_session(now: datetime) -> None:
     session.permanent = True
 
 
-def session_has_expired(now: int | None = None) -> bool:
+def session_has_expired() -> bool:
     """True when this session is past its idle or absolute limit (SESS-3)."""
-    now = _timestamp(utcnow()) if now is None else now
     config = current_app.config
+    return _expired(session, _timestamp(config["CLOCK"]()), config)
+
+
+def _expired(data: Mapping, now: int, config: Mapping) -> bool:
     idle, absolute = config["SESSION_IDLE_MINUTES"] * 60, config["SESSION_MAX_HOURS"] * 3600
-    auth_at, seen_at = session.get("auth_at", 0), session.get("seen_at", 0)
-    return now - seen_at > idle or now - auth_at > absolute
+    return now - data.get("seen_at", 0) > idle or now - data.get("auth_at", 0) > absolute
 
 
 def enforce_session_timeouts():
     """SESS-3: idle and absolute limits, with `next` kept so the learner comes back."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    now = _timestamp(utcnow())
-    seen_at = session.get("seen_at", 0)
-    if session_has_expired(now):
+    data, config = session._get_current_object(), current_app.config  # every request: look up once
+    now = _timestamp(config["CLOCK"]())
+    if _expired(data, now, config):
         logout_user()
         session.clear()
         flash(_("Your session ended. Please log in again; your work is saved."), "info")
         target = request.full_path if request.method == "GET" else request.referrer
         return redirect(url_for("accounts.login", next=safe_next(_local_path(target))))
-    if now - seen_at > SEEN_WRITE_INTERVAL:
-        session["seen_at"] = now
+    if now - data.get("seen_at", 0) > SEEN_WRITE_INTERVAL:
+        data["seen_at"] = now
     return None
 
 

@@ -118,7 +118,7 @@ def issue_when_eligible(response: Response) -> Response:
     return response
 
 
-def _verify_response(body: str, status: int = 200) -> Response:
+def _verify_response(body: str | bytes, status: int = 200) -> Response:
     return Response(body, status, VERIFY_HEADERS, mimetype="text/html")
 
 
@@ -163,7 +163,7 @@ def verify_code(code: str):
     return _verify_response(_verify_page(shown, show_form))
 
 
-def _verify_page(shown: verify.Verification, show_form: bool) -> str:
+def _verify_page(shown: verify.Verification, show_form: bool) -> str | bytes:
     """The page for a found certificate; kept per (facts, language, address) for visitors.
 
     A QR code on a printed certificate is the most-scanned link in the course, by people who

@@ -21,7 +21,7 @@ CACHE_KEY = "frontline.lesson_pages"
 MAX_PAGES = 4096
 
 
-def lesson_page(module: Module, lesson: Lesson, lang: str, is_read: bool, is_admin: bool) -> str:
+def lesson_page(module: Module, lesson: Lesson, lang: str, is_read: bool, is_admin: bool) -> str | bytes:
     """The lesson page HTML for this viewer; rendered at most once per variant per process."""
     if session.get("_flashes"):  # a one-off message belongs to this response only
         return _render(module, lesson, lang, is_read, csrf_token)

@@ -42,8 +42,9 @@ def module(module_id: str):
 def lesson(module_id: str, lesson_id: str):
     module = module_or_404(module_id)
     lesson = lesson_or_404(module, lesson_id)
-    is_read = lesson_is_read(db.session, current_user.id, module.id, lesson.id)
-    return lesson_page(module, lesson, current_language(), is_read, current_user.is_admin)
+    user = current_user._get_current_object()
+    is_read = lesson_is_read(db.session, user.id, module.id, lesson.id)
+    return lesson_page(module, lesson, current_language(), is_read, user.is_admin)
 
 
 @bp.post("/modules/<module_id>/<lesson_id>/read")
