@@ -49,12 +49,20 @@ def request_only_reads() -> bool:
     return request.method in SAFE_METHODS or _view_reads_first()
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # Let SQLAlchemy's "begin" event (below) issue BEGIN, instead of pysqlite's own logic.
     dbapi_connection.isolation_level = None
+    # SQLite's own lower() (and so SQLAlchemy's ilike(), which compiles to lower() LIKE lower())
+    # changes ASCII letters only: an admin searching "олена" would not find "Олена". Python's
+    # str.lower, like PostgreSQL's lower(), knows every alphabet.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "synchronous=NORMAL"):
         cursor.execute(f"PRAGMA {pragma}")

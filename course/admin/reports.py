@@ -74,7 +74,7 @@ def like_pattern(text: str) -> str:
 def _matching(query: LearnerQuery):
     statement = select(User).where(User.role.in_(ROLES[query.role]))
     if query.text:
-        # ILIKE: Unicode-aware on PostgreSQL; SQLite folds only ASCII letters.
+        # ILIKE folds every alphabet on both engines (SQLite's lower() is replaced: database.py).
         pattern = like_pattern(query.text)
         statement = statement.where(or_(User.full_name.ilike(pattern, escape="\\"),
                                         User.email.ilike(pattern, escape="\\")))  # fmt: skip

@@ -190,3 +190,16 @@ def test_preview_renders_a_sample_without_issuing(app, admin_client, tmp_path):
     assert "Олена Петренко" in text and ("ЗРАЗОК" in text or "SAMPLE" in text)
     assert f"{app.config['BASE_URL']}/verify/" in text
     assert certificates(app) == []
+
+
+def test_admin_searches_find_cyrillic_names_in_any_case(app, make_learner, admin_client):
+    """SQLite changes the case of ASCII letters only; both engines must find "Олена" from "олена"."""
+    _admin, client = admin_client
+    user = make_learner(full_name="Олена Петренко", email="olena@example.org")
+    issue_directly(app, user.id)
+    make_learner(full_name="Мар'яна О'Коннор", email="maryana@example.org")
+    learners = client.get("/admin/", query_string={"q": "олена", "role": "any"}).get_data(as_text=True)
+    assert "Олена Петренко" in learners and "О'Коннор" not in learners
+    assert "Олена Петренко" in client.get("/admin/", query_string={"q": "ПЕТРЕНКО"}).get_data(as_text=True)
+    found = client.get("/admin/certificates", query_string={"q": "петренко"}).get_data(as_text=True)
+    assert "Олена Петренко" in found
