@@ -20,11 +20,19 @@ from course.accounts.forms import EmptyForm, RoleForm
 from course.accounts.models import User
 from course.accounts.services import AccountError, issue_reset, set_active, set_role
 from course.admin.views import bp
+from course.certificates.codes import format_code
+from course.certificates.forms import STATUS_LABELS
+from course.certificates.services import learner_certificates
+from course.certificates.services import status_of as certificate_status
 from course.clock import utcnow
+from course.content.access import current_catalog
 from course.extensions import db
+from course.i18n import current_language
 from course.privacy.forms import EraseForm
 from course.privacy.services import erase_user
 from course.problems import N_
+from course.progress.services import learner_progress, quiz_statuses
+from course.quizzes.services import finished_attempts
 from course.security import external_url
 
 log = logging.getLogger("frontline.admin")
@@ -54,9 +62,18 @@ def _refused(user: User, refusal: AccountError):
 
 @bp.get("/users/<int:user_id>")
 def user_detail(user_id: int):
-    user = _user_or_404(user_id)
-    return render_template("admin/user.html", user=user, role_form=RoleForm(role=user.role), form=EmptyForm(),
-                           erase_form=EraseForm(), org_types=ORG_TYPES, regions=REGIONS)  # fmt: skip
+    """The account, and the learner's progress as the learner sees it: lessons, quizzes with
+    every graded attempt, certificates."""
+    user, catalog, now = _user_or_404(user_id), current_catalog(), utcnow()
+    return render_template(
+        "admin/user.html", user=user, role_form=RoleForm(role=user.role), form=EmptyForm(),
+        erase_form=EraseForm(), org_types=ORG_TYPES, regions=REGIONS, catalog=catalog,
+        lang=current_language(), progress=learner_progress(db.session, user, catalog.modules),
+        quizzes=quiz_statuses(db.session, user, catalog.quizzes, now),
+        attempts=finished_attempts(db.session, user.id),
+        certificates=learner_certificates(db.session, user), now=now,
+        certificate_status=certificate_status, certificate_labels=STATUS_LABELS, format_code=format_code,
+    )  # fmt: skip
 
 
 @bp.post("/users/<int:user_id>/role")

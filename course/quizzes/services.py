@@ -90,6 +90,19 @@ def graded_attempts(session: Session, learner: User, quiz_id: str) -> list[QuizA
     )
 
 
+def finished_attempts(session: Session, user_id: int, limit: int = 100) -> list[QuizAttempt]:
+    """A learner's graded (not practice) attempts on every quiz, newest first: the admin's view."""
+    return list(
+        session.scalars(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.is_practice.is_(False),
+                   QuizAttempt.status == FINISHED)
+            .order_by(QuizAttempt.finished_at.desc(), QuizAttempt.id.desc())
+            .limit(limit)
+        )
+    )  # fmt: skip
+
+
 def _as_graded(attempt: QuizAttempt) -> GradedAttempt:
     return GradedAttempt(
         as_utc(attempt.finished_at or attempt.updated_at),

@@ -203,3 +203,26 @@ def test_admin_searches_find_cyrillic_names_in_any_case(app, make_learner, admin
     assert "Олена Петренко" in client.get("/admin/", query_string={"q": "ПЕТРЕНКО"}).get_data(as_text=True)
     found = client.get("/admin/certificates", query_string={"q": "петренко"}).get_data(as_text=True)
     assert "Олена Петренко" in found
+
+
+def test_admin_sees_a_learners_lessons_quiz_attempts_and_certificate(app, make_learner, make_admin, clock):
+    """An admin answering "how far is she?" sees what the learner's own pages show, and more."""
+    from .helpers import complete_course, learner_client, pass_quiz
+
+    user, client = learner_client(app, make_learner, full_name="Олена Петренко")
+    pass_quiz(app, client, right=False)
+    clock.advance(days=2)  # past the retake cooldown (and the session: log in again)
+    client = app.test_client()
+    Auth(client).login(user.email)
+    complete_course(app, client)
+    admin = make_admin()
+    admin_client = app.test_client()
+    Auth(admin_client).login(admin.email)
+    page = admin_client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    section = page[page.index('class="learner-progress"'):]
+    assert "Прочитано 3 з 3 уроків" in section
+    assert section.count("<tr><td>") >= 2  # one row per module, then one per graded attempt
+    assert "Складено (100%)" in section  # the counting attempt of the module quiz
+    assert "Не складено" in section  # the failed first attempt is listed too
+    [certificate] = certificates(app, user.id)
+    assert format_code(certificate.code) in section and 'data-state="valid"' in section
