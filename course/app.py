@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from flask import Flask
@@ -20,9 +20,30 @@ from course.extensions import babel, csrf, db, login_manager, migrate
 log = logging.getLogger("frontline.app")
 
 
+class Frontline(Flask):
+    """Flask, asking once per function whether it is a coroutine.
+
+    Flask's `ensure_sync` inspects every hook and view on every call, a dozen times a request
+    (bench/lesson_page.py); whether a function is a coroutine never changes, so the answer is kept.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._ensured: dict[Callable, Callable] = {}
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        try:
+            return self._ensured[func]
+        except KeyError:
+            ensured = self._ensured[func] = super().ensure_sync(func)
+            return ensured
+        except TypeError:  # an unhashable callable: ask every time, as Flask does
+            return super().ensure_sync(func)
+
+
 def create_app(config: type | Mapping | None = None) -> Flask:
     """Build the app. `config` is a config class, or a mapping of overrides (tests)."""
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
+    app = Frontline(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     app.config.from_object(CONFIGS.get(os.environ.get("FRONTLINE_ENV", ""), DevelopmentConfig))
     if isinstance(config, type):
         app.config.from_object(config)
