@@ -49,6 +49,13 @@ def request_only_reads() -> bool:
     return request.method in SAFE_METHODS or _view_reads_first()
 
 
+def like_pattern(text: str) -> str:
+    """A LIKE pattern for "contains `text`": `%`, `_` and `\\` typed by an admin match themselves.
+    Use it with `ilike(..., escape="\\")`, which folds every alphabet on both engines."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, User
 from course.content.types import Module
+from course.database import like_pattern
 from course.progress.models import LessonRead
 from course.progress.rules import CourseProgress, ReadKey, course_progress
 
@@ -63,12 +64,6 @@ def parse_query(args: Mapping[str, str]) -> LearnerQuery:
     if not page.isdigit() or len(page) > 9 or int(page) < 1:
         raise BadQuery(page)
     return LearnerQuery(text, sort, role, int(page))
-
-
-def like_pattern(text: str) -> str:
-    """`%`, `_` and `\\` typed by the admin match themselves, not anything."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _matching(query: LearnerQuery):

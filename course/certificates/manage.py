@@ -33,6 +33,7 @@ from course.certificates.services import (
 )
 from course.certificates.settings import CertificateSettings
 from course.certificates.types import STATES, display_name
+from course.database import like_pattern
 from course.problems import N_
 
 PER_PAGE = 50
@@ -71,12 +72,6 @@ class Filters:
     sort: str = "issued"
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern matching `text` literally: %, _ and \\ are escaped ((b)§10)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
-
-
 def _status_clause(status: str, now: datetime):
     c = Certificate
     alive = and_(c.revoked_at.is_(None), c.superseded_at.is_(None), c.withdrawn_at.is_(None))
@@ -99,10 +94,10 @@ def filtered(filters: Filters, now: datetime) -> Select:
     if clause is not None:
         query = query.where(clause)
     if filters.query:
-        pattern = _like(filters.query.strip())
+        pattern = like_pattern(filters.query.strip())
         query = query.where(or_(
-            func.lower(Certificate.holder_name).like(pattern, escape="\\"),
-            func.lower(User.email).like(pattern, escape="\\"),
+            Certificate.holder_name.ilike(pattern, escape="\\"),
+            User.email.ilike(pattern, escape="\\"),
             Certificate.code == filters.query.strip().upper().replace("-", ""),
         ))  # fmt: skip
     if filters.issued_from:

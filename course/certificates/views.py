@@ -29,7 +29,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 
 from course.access import public
 from course.certificates import services, verify
@@ -53,6 +52,7 @@ bp = Blueprint("certificates", __name__)
 log = logging.getLogger("frontline.certificates")
 SETTINGS_KEY = "frontline.certificates.settings"
 PAGES_KEY = "frontline.certificates.verify_pages"
+MAX_VERIFY_PAGES = 2048  # bounded: the key holds the address as typed
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 VERIFY_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",  # CERT-3: the code in the URL is a bearer secret
@@ -170,32 +170,13 @@ def _verify_page(shown: verify.Verification, show_form: bool) -> str | bytes:
     are not logged in. For them the page is the same every time but for the CSRF token of the
     surname form, when it has one (course/pagecache.py)."""
     if current_user.is_authenticated or session.get("_flashes"):
-        return render_template("certificates/verify.html", v=shown, details=_details(shown), show_form=show_form)
+        return render_template("certificates/verify.html", v=shown, show_form=show_form)
     cache = current_app.extensions.get(PAGES_KEY)
     if cache is None:
-        cache = current_app.extensions[PAGES_KEY] = PageCache(_DETAILS_MAX)
+        cache = current_app.extensions[PAGES_KEY] = PageCache(MAX_VERIFY_PAGES)
     key = (shown, show_form, current_language(), request.full_path)
     return cache.page(key, lambda token: render_template(
-        "certificates/verify.html", v=shown, details=_details(shown), show_form=show_form, csrf_token=token))
-
-
-# Rendered certificate facts by (state, language): the same for every visitor of a code, and
-# the costliest part of the page. The state is read from the database on every request, so a
-# revoked or expired certificate gets a new key at once; entries hold no secret beyond the
-# code in the URL. Bounded, oldest out first.
-_DETAILS: dict[tuple, Markup] = {}
-_DETAILS_MAX = 2048
-
-
-def _details(shown: verify.Verification) -> Markup:
-    key = (shown, current_language())
-    cached = _DETAILS.get(key)
-    if cached is None:
-        cached = Markup(render_template("certificates/_verify_details.html", v=shown))  # noqa: S704 - autoescaped template output
-        if len(_DETAILS) >= _DETAILS_MAX:
-            _DETAILS.pop(next(iter(_DETAILS)))
-        _DETAILS[key] = cached
-    return cached
+        "certificates/verify.html", v=shown, show_form=show_form, csrf_token=token))
 
 
 def _count_failure(ip: str, now, settings: CertificateSettings) -> None:
