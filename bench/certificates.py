@@ -63,8 +63,9 @@ def warm_ms() -> float:
     from course.certificates.services import sample_pdf
     from course.certificates.settings import settings_from
 
-    settings = settings_from({"BASE_URL": BASE_URL, "CERTIFICATES_DIR": str(ROOT / "certificates")},
-                             ROOT / "course" / "translations")  # fmt: skip
+    settings = settings_from(
+        {"BASE_URL": BASE_URL, "CERTIFICATES_DIR": str(ROOT / "certificates")}, ROOT / "course" / "translations"
+    )
     for _ in range(3):
         sample_pdf(settings, "Олена Петренко", "uk", date(2026, 11, 2))
     times = []
@@ -92,11 +93,23 @@ def prepare(env: dict[str, str]) -> str:
     app = create_app()
     with app.app_context():
         upgrade()
-        learner = register(db.session, Registration("bench-cert@example.org", "Олена Петренко",
-                           "correct horse battery staple", "police", "lviv", None, "uk"), utcnow())  # fmt: skip
+        learner = register(
+            db.session,
+            Registration(
+                "bench-cert@example.org", "Олена Петренко", "correct horse battery staple", "police", "lviv", None, "uk"
+            ),
+            utcnow(),
+        )
         course = services.requirements_for(current_catalog(), current_settings())
-        certificate = services.issue(db.session, learner, course.content_hash, course.module_hashes,
-                                     current_settings(), utcnow(), expires_at=None)  # fmt: skip
+        certificate = services.issue(
+            db.session,
+            learner,
+            course.content_hash,
+            course.module_hashes,
+            current_settings(),
+            utcnow(),
+            expires_at=None,
+        )
         db.session.commit()
         return f"/verify/{format_code(certificate.code)}"
 
@@ -113,14 +126,16 @@ def run() -> dict[str, float]:
                 verify, bare = interleaved(url + path, dict, bare_url + "/", ROUNDS)
     verify_rps = statistics.median(r.rps for r in verify)
     bare_rps = statistics.median(r.rps for r in bare)
-    results.update({
-        "verify_page_rps": verify_rps,
-        "verify_bare_page_rps": bare_rps,
-        "verify_page_ratio": verify_rps / bare_rps,
-        "verify_page_p99_ms": statistics.median(r.p99_ms for r in verify),
-        "verify_page_bytes": len(body),
-        "verify_page_errors": sum(r.errors for r in verify),
-    })  # fmt: skip
+    results.update(
+        {
+            "verify_page_rps": verify_rps,
+            "verify_bare_page_rps": bare_rps,
+            "verify_page_ratio": verify_rps / bare_rps,
+            "verify_page_p99_ms": statistics.median(r.p99_ms for r in verify),
+            "verify_page_bytes": len(body),
+            "verify_page_errors": sum(r.errors for r in verify),
+        }
+    )
     for name, value in results.items():
         figure(name, value)
     return results

@@ -54,10 +54,21 @@ def gunicorn(app_spec: str, env: dict[str, str] | None = None, cwd: Path = ROOT)
     port = free_port()
     environment = {**os.environ, **(env or {})}
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--log-level", "warning", app_spec],
-        cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            str(BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+            app_spec,
+        ],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/", process)
@@ -80,8 +91,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> N
     raise RuntimeError(f"server at {url} did not start")
 
 
-def wrk(url: str, headers: dict[str, str] | None = None, duration: str = DURATION,
-        connections: int = CONNECTIONS) -> WrkResult:  # fmt: skip
+def wrk(
+    url: str, headers: dict[str, str] | None = None, duration: str = DURATION, connections: int = CONNECTIONS
+) -> WrkResult:
     """Load `url` from 127.0.0.1 with wrk; bounded by `duration`."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing: run `make bench`, which installs it")
@@ -100,8 +112,9 @@ def wrk(url: str, headers: dict[str, str] | None = None, duration: str = DURATIO
     return WrkResult(rps, p99, errors)
 
 
-def interleaved(page_url: str, page_headers: Callable[[], dict[str, str]], bare_url: str, rounds: int
-                ) -> tuple[list[WrkResult], list[WrkResult]]:  # fmt: skip
+def interleaved(
+    page_url: str, page_headers: Callable[[], dict[str, str]], bare_url: str, rounds: int
+) -> tuple[list[WrkResult], list[WrkResult]]:
     """wrk rounds on the page and on the bare page, taken in turn, so that a change in the
     machine's load during the run falls on both sides of the ratio alike. `page_headers` is
     asked before each round (a fresh login, say)."""

@@ -33,8 +33,13 @@ def prepare(env: dict[str, str]) -> tuple[str, Callable[[], str]]:
     app = create_app()
     with app.app_context():
         upgrade()
-        register(db.session, Registration("bench@example.org", "Олена Петренко", "correct horse battery staple",
-                                          "police", "lviv", None, "uk"), utcnow())  # fmt: skip
+        register(
+            db.session,
+            Registration(
+                "bench@example.org", "Олена Петренко", "correct horse battery staple", "police", "lviv", None, "uk"
+            ),
+            utcnow(),
+        )
         db.session.commit()
         module = current_catalog().modules[0]
         path = f"/modules/{module.id}/{module.lessons[0].id}"
@@ -44,8 +49,14 @@ def prepare(env: dict[str, str]) -> tuple[str, Callable[[], str]]:
         # session to it, and a mismatch would rewrite the cookie on every request.
         client = app.test_client()
         client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
-        client.post("/login", data={"email": "bench@example.org", "password": "correct horse battery staple",
-                                    "csrf_token": csrf_token(client)})  # fmt: skip
+        client.post(
+            "/login",
+            data={
+                "email": "bench@example.org",
+                "password": "correct horse battery staple",
+                "csrf_token": csrf_token(client),
+            },
+        )
         client.get(path)  # as a browser would: the first page stores the session's CSRF secret
         return f"session={client.get_cookie('session').value}"
 

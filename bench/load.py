@@ -81,11 +81,24 @@ def _insert_learners(session, count: int) -> list[int]:
     from course.clock import utcnow
 
     password_hash, now = hash_password(PASSWORD), utcnow()
-    session.execute(insert(User), [
-        {"email": _email(i), "full_name": f"Олена Петренко {i}", "password_hash": password_hash,
-         "org_type": "police", "region": "lviv", "role": "learner", "locale": "uk",
-         "session_epoch": 0, "is_active": True, "created_at": now} for i in range(count)
-    ])  # fmt: skip
+    session.execute(
+        insert(User),
+        [
+            {
+                "email": _email(i),
+                "full_name": f"Олена Петренко {i}",
+                "password_hash": password_hash,
+                "org_type": "police",
+                "region": "lviv",
+                "role": "learner",
+                "locale": "uk",
+                "session_epoch": 0,
+                "is_active": True,
+                "created_at": now,
+            }
+            for i in range(count)
+        ],
+    )
     ids = dict(session.execute(select(User.email, User.id)).tuples().all())
     return [ids[_email(i)] for i in range(count)]
 
@@ -109,8 +122,11 @@ def _complete_all_but(session, user_id: int, left: object, catalog, quizzes: dic
             right = {}
             for drawn in services.attempt_questions(session, attempt):
                 q = drawn.question
-                right[q.id] = (Response.of(matches={p.id: p.id for p in q.prompts}) if q.kind == MATCHING
-                               else Response.of(chosen=q.correct_ids))  # fmt: skip
+                right[q.id] = (
+                    Response.of(matches={p.id: p.id for p in q.prompts})
+                    if q.kind == MATCHING
+                    else Response.of(chosen=q.correct_ids)
+                )
             services.submit_attempt(session, attempt, right, attempt.version, now)
     session.flush()
 
@@ -150,8 +166,7 @@ def _answer_key(quiz) -> dict[str, dict]:
             key[q.id] = {"choose": sorted(q.correct_ids)}
             continue
         html = {o.id: o.html for o in q.options}
-        key[q.id] = {"match": {p.id: sorted({Markup(t).striptags() for t in html[p.id].values()})
-                               for p in q.prompts}}  # fmt: skip
+        key[q.id] = {"match": {p.id: sorted({Markup(t).striptags() for t in html[p.id].values()}) for p in q.prompts}}
     return key
 
 
@@ -162,12 +177,34 @@ def measure(env: dict[str, str], instance: Path, users: int) -> dict[str, float]
     prefix = instance / "locust"
     ramp = RAMP_UP_SECONDS.get(users, max(1, users // 10))
     with gunicorn("wsgi:app", env) as url:
-        command = [str(LOCUST), "-f", str(LOCUSTFILE), "--headless", "--host", url,
-                   "-u", str(users), "-r", f"{users / ramp:g}", "-t", f"{SECONDS}s",
-                   "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
-                   "--exit-code-on-error", "0"]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 120,
-                              env={**os.environ, "FRONTLINE_LOAD_PLAN": str(plan)})  # fmt: skip
+        command = [
+            str(LOCUST),
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "--host",
+            url,
+            "-u",
+            str(users),
+            "-r",
+            f"{users / ramp:g}",
+            "-t",
+            f"{SECONDS}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+        ]
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=SECONDS + 120,
+            env={**os.environ, "FRONTLINE_LOAD_PLAN": str(plan)},
+        )
     stats = prefix.with_name("locust_stats.csv")
     if done.returncode != 0 or not stats.exists():
         raise RuntimeError(f"locust failed ({done.returncode}): {done.stderr[-3000:]}")

@@ -105,12 +105,24 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
         quizzes = {k: q for k, q in current_catalog().quizzes.items() if q.module_id}
         per_user = len(quizzes)
         users = -(-count // per_user)
-        db.session.execute(insert(User), [
-            {"email": f"bench{i}@example.org", "full_name": f"Олена Петренко {i}",
-             "password_hash": PASSWORD_HASH, "org_type": "police", "region": "lviv",
-             "role": "learner", "locale": "uk", "session_epoch": 0, "is_active": True,
-             "created_at": now} for i in range(users)
-        ])  # fmt: skip
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": f"bench{i}@example.org",
+                    "full_name": f"Олена Петренко {i}",
+                    "password_hash": PASSWORD_HASH,
+                    "org_type": "police",
+                    "region": "lviv",
+                    "role": "learner",
+                    "locale": "uk",
+                    "session_epoch": 0,
+                    "is_active": True,
+                    "created_at": now,
+                }
+                for i in range(users)
+            ],
+        )
         for quiz in quizzes.values():
             store_content(db.session, quiz, quizzes, now)
         rows, bodies = [], []
@@ -121,13 +133,21 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
                 first, last = drawn[:5], drawn[5:]
                 saved = {d.question.id: _right(d, Response) for d in first}
                 public_id = new_public_id()
-                rows.append({
-                    "public_id": public_id, "user_id": user_id, "quiz_id": quiz.id,
-                    "content_hash": quiz.content_hash, "is_practice": False,
-                    "status": "in_progress", "version": 0,
-                    "snapshot": snapshot_of(drawn, quiz.settings),
-                    "answers": responses_to_json(saved), "started_at": now, "updated_at": now,
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "public_id": public_id,
+                        "user_id": user_id,
+                        "quiz_id": quiz.id,
+                        "content_hash": quiz.content_hash,
+                        "is_practice": False,
+                        "status": "in_progress",
+                        "version": 0,
+                        "snapshot": snapshot_of(drawn, quiz.settings),
+                        "answers": responses_to_json(saved),
+                        "started_at": now,
+                        "updated_at": now,
+                    }
+                )
                 fields = _fields(last, answer_field, match_field, choice_token)
                 bodies.append((user_id, public_id, fields))
         db.session.execute(insert(QuizAttempt), rows[:count])
@@ -146,8 +166,7 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
         db.engine.dispose()
     for user_id, public_id, fields in bodies[:count]:
         cookie, token = cookies[user_id]
-        body = urlencode([("csrf_token", token), ("version", "0"), ("page", "1"),
-                          ("action", "submit"), *fields])  # fmt: skip
+        body = urlencode([("csrf_token", token), ("version", "0"), ("page", "1"), ("action", "submit"), *fields])
         lines.append(f"{cookie}\t/attempts/{public_id}\t{body}")
     return lines
 
@@ -183,11 +202,23 @@ def measure(env: dict[str, str]) -> dict[str, float]:
         with gunicorn("wsgi:app", env) as url:
             started = time.monotonic()
             output = subprocess.run(
-                ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}", "-s",
-                 str(work / "submit.lua"), url, "--", str(work / "requests")],
-                capture_output=True, text=True, check=True, timeout=300,
+                [
+                    "wrk",
+                    f"-t{THREADS}",
+                    f"-c{CONNECTIONS}",
+                    f"-d{DURATION}",
+                    "-s",
+                    str(work / "submit.lua"),
+                    url,
+                    "--",
+                    str(work / "requests"),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=300,
                 env={**os.environ, "BENCH_QUIZ_OUT": str(out)},
-            ).stdout  # fmt: skip
+            ).stdout
             elapsed = time.monotonic() - started
             time.sleep(1)  # let requests still in flight when wrk stopped finish
         text = out.read_text(encoding="utf-8")

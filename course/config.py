@@ -106,8 +106,7 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     def setting(name: str):
         return config.get(name) or environ.get(name) or SETTINGS[name][0]
 
-    config.setdefault("DATABASE_URL", setting("DATABASE_URL") or
-                      f"sqlite:///{instance_path / 'frontline.db'}")  # fmt: skip
+    config.setdefault("DATABASE_URL", setting("DATABASE_URL") or f"sqlite:///{instance_path / 'frontline.db'}")
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
     for name in ("CONTENT_DIR", "QUIZZES_DIR", "CERTIFICATES_DIR"):
         config[name] = str(PROJECT_ROOT / str(setting(name)))

@@ -6,7 +6,7 @@ transaction that reads first and writes later can fail with SQLITE_BUSY whatever
 and taking the write lock up front avoids that.
 
 The lock is then held for the whole request, which serialises every write request of every
-worker. Views marked `@reads_first` (the quiz saves and submits, the hottest writes) instead
+worker. Views declaring `@writes_late` (the quiz saves and submits, the hottest writes) instead
 read without a transaction, as safe requests do, and take the lock only for their write, with
 `start_write`. Their writes must not depend on a stale read: the quiz saves are guarded by the
 attempt's version in the UPDATE itself.
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 from course import readcache
+from course.unit_of_work import WRITES, WRITES_LATE, declared
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 WRITE_OPTION = "frontline_write"
@@ -32,21 +33,19 @@ WRITING = "frontline_writing"  # on the connection: this transaction holds the w
 F = TypeVar("F", bound=Callable)
 
 
-def reads_first(view: F) -> F:
-    """Mark a write view whose reads need no lock; it calls `start_write` before writing."""
-    view.reads_first = True  # type: ignore[attr-defined]
-    return view
+def _declared_by_view() -> str | None:
+    return declared(current_app.view_functions.get(request.endpoint or ""))
 
 
 def _view_reads_first() -> bool:
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "reads_first", False)
+    return _declared_by_view() == WRITES_LATE
 
 
 def request_only_reads() -> bool:
-    """Whether this request's reads may use read-only copies: safe methods and `reads_first`
-    views, which write only through guarded statements, never through loaded objects."""
-    return request.method in SAFE_METHODS or _view_reads_first()
+    """Whether this request's reads may use read-only copies: safe methods that do not declare
+    `@writes`, and `@writes_late` views, which write only through guarded statements."""
+    kind = _declared_by_view()
+    return (request.method in SAFE_METHODS and kind != WRITES) or kind == WRITES_LATE
 
 
 def like_pattern(text: str) -> str:
@@ -111,9 +110,11 @@ def _begin_sqlite(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     writing = bool(
-        connection.get_execution_options().get(WRITE_OPTION) or not has_request_context()
+        connection.get_execution_options().get(WRITE_OPTION)
+        or not has_request_context()
+        or _declared_by_view() == WRITES
         or (request.method not in SAFE_METHODS and not _view_reads_first())
-    )  # fmt: skip
+    )
     connection.info[WRITING] = writing
     if writing:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -129,7 +130,7 @@ def _recheck_cached_reads(_connection) -> None:
 def start_write(session: Session) -> None:
     """Make sure the session's transaction holds SQLite's write lock before writing.
 
-    After reads without a lock (`reads_first`), end them and begin again with BEGIN IMMEDIATE.
+    After reads without a lock (`@writes_late`), end them and begin again with BEGIN IMMEDIATE.
     Nothing is pending then, and loaded objects stay loaded (sessions do not expire on commit).
     A no-op on PostgreSQL and when the lock is already held."""
     if session.get_bind().dialect.name != "sqlite" or session.connection().info.get(WRITING):

@@ -66,8 +66,9 @@ def handle_http_error(error: HTTPException):
     if status == 403:  # LOG-1: access denied is a security event
         log.warning("access denied", extra={"event": "access_denied", "error_id": error_id, "path": request.path})
     else:  # the id on the page is in the log too (HDR-4)
-        log.info("http error", extra={"event": "http_error", "status": status, "error_id": error_id,
-                                      "path": request.path})  # fmt: skip
+        log.info(
+            "http error", extra={"event": "http_error", "status": status, "error_id": error_id, "path": request.path}
+        )
     return _page(status, error_id=error_id)
 
 

@@ -106,9 +106,7 @@ def _refuse_anchors(header: str, first_line: int) -> None:
             raise FrontMatterError(line, N_("anchors and aliases (& and *) are not allowed"))
 
 
-def read_fields(
-    front: FrontMatter, fields: Sequence[Field], path: str
-) -> tuple[dict[str, Any], list[Problem]]:
+def read_fields(front: FrontMatter, fields: Sequence[Field], path: str) -> tuple[dict[str, Any], list[Problem]]:
     """Validate the header against `fields`: unknown keys, missing keys, wrong types."""
     problems: list[Problem] = []
     known = {f.name: f for f in fields}

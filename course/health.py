@@ -79,6 +79,10 @@ def readyz():
         "instance_writable": _instance_writable(),
     }
     ready = all(checks.values())
-    body = {"status": "ok" if ready else "unavailable", **checks,
-            "modules": len(catalog.modules), "content_problems": len(catalog.problems)}  # fmt: skip
+    body = {
+        "status": "ok" if ready else "unavailable",
+        **checks,
+        "modules": len(catalog.modules),
+        "content_problems": len(catalog.problems),
+    }
     return jsonify(body), 200 if ready else 503

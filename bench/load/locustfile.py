@@ -140,8 +140,15 @@ class Learner(FastHttpUser):
     def send(self, method: str, path: str, name: str, expect: int, data=None):
         """One request, redirects not followed (each is its own figure); Abandoned unless `expect`."""
         body = urlencode(data) if data is not None else None
-        with self.client.request(method, path, name=name, data=body, headers=FORM if body else None,
-                                 allow_redirects=False, catch_response=True) as response:  # fmt: skip
+        with self.client.request(
+            method,
+            path,
+            name=name,
+            data=body,
+            headers=FORM if body else None,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if response.status_code == expect:
                 response.success()
                 return response

@@ -69,8 +69,9 @@ class PasswordResetForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice("learner", _l("Learner")),
-                                            SelectChoice("admin", _l("Administrator"))])  # fmt: skip
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice("learner", _l("Learner")), SelectChoice("admin", _l("Administrator"))]
+    )
 
 
 class EmptyForm(FlaskForm):

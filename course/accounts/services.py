@@ -93,8 +93,15 @@ def create_admin(session: Session, email: str, password: str, now: datetime) -> 
         raise AccountError(problem)
     user = find_by_email(session, email)
     if user is None:
-        user = User(email=clean_email(email), full_name=email.split("@")[0][:100], org_type="other",
-                    region="other", created_at=now, password_hash="", locale="uk")  # fmt: skip
+        user = User(
+            email=clean_email(email),
+            full_name=email.split("@")[0][:100],
+            org_type="other",
+            region="other",
+            created_at=now,
+            password_hash="",
+            locale="uk",
+        )
         session.add(user)
     user.password_hash = hash_password(password)
     user.role = ROLE_ADMIN
@@ -113,9 +120,7 @@ def _failures_since(session: Session, key: str, since: datetime) -> int:
     return session.scalar(query.where(LoginFailure.key == key, LoginFailure.at > since)) or 0
 
 
-def authenticate(
-    session: Session, email: str, password: str, ip: str, now: datetime, policy: ThrottlePolicy
-) -> User:
+def authenticate(session: Session, email: str, password: str, ip: str, now: datetime, policy: ThrottlePolicy) -> User:
     """The user for these credentials, or AccountError/LoginThrottled with one generic message.
 
     Throttling is checked before the password, so during a block even the right password is
@@ -233,8 +238,15 @@ def issue_reset(session: Session, learner: User, admin: User, now: datetime, ttl
         raise AccountError(N_("This account was erased."))
     session.execute(delete(PasswordReset).where(PasswordReset.user_id == learner.id, PasswordReset.used_at.is_(None)))
     token = secrets.token_urlsafe(RESET_TOKEN_BYTES)
-    session.add(PasswordReset(user_id=learner.id, token_hash=_token_hash(token), created_by_id=admin.id,
-                              created_at=now, expires_at=now + ttl))  # fmt: skip
+    session.add(
+        PasswordReset(
+            user_id=learner.id,
+            token_hash=_token_hash(token),
+            created_by_id=admin.id,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
     session.flush()
     return token
 

@@ -39,8 +39,11 @@ def _throttle_policy() -> ThrottlePolicy:
     from datetime import timedelta
 
     config = current_app.config
-    return ThrottlePolicy(config["LOGIN_FAILURES_PER_ACCOUNT"], config["LOGIN_FAILURES_PER_IP"],
-                          timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]))  # fmt: skip
+    return ThrottlePolicy(
+        config["LOGIN_FAILURES_PER_ACCOUNT"],
+        config["LOGIN_FAILURES_PER_IP"],
+        timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -48,8 +51,15 @@ def _throttle_policy() -> ThrottlePolicy:
 def register_view():
     form = RegistrationForm()
     if form.validate_on_submit():
-        data = Registration(form.email.data, form.full_name.data, form.password.data, form.org_type.data,
-                            form.region.data, form.position.data or None, current_language())  # fmt: skip
+        data = Registration(
+            form.email.data,
+            form.full_name.data,
+            form.password.data,
+            form.org_type.data,
+            form.region.data,
+            form.position.data or None,
+            current_language(),
+        )
         user = register(db.session, data, utcnow())
         db.session.commit()
         log.info("registration", extra={"event": "register", "target": getattr(user, "id", None)})
@@ -66,8 +76,7 @@ def login():
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
     try:
-        user = authenticate(db.session, form.email.data, form.password.data, client_ip(), utcnow(),
-                            _throttle_policy())  # fmt: skip
+        user = authenticate(db.session, form.email.data, form.password.data, client_ip(), utcnow(), _throttle_policy())
     except LoginThrottled as refusal:
         db.session.commit()
         log.warning("login throttled", extra={"event": "login_throttled"})

@@ -71,8 +71,9 @@ def _matching(query: LearnerQuery):
     if query.text:
         # ILIKE folds every alphabet on both engines (SQLite's lower() is replaced: database.py).
         pattern = like_pattern(query.text)
-        statement = statement.where(or_(User.full_name.ilike(pattern, escape="\\"),
-                                        User.email.ilike(pattern, escape="\\")))  # fmt: skip
+        statement = statement.where(
+            or_(User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+        )
     return statement
 
 

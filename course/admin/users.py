@@ -66,14 +66,24 @@ def user_detail(user_id: int):
     every graded attempt, certificates."""
     user, catalog, now = _user_or_404(user_id), current_catalog(), utcnow()
     return render_template(
-        "admin/user.html", user=user, role_form=RoleForm(role=user.role), form=EmptyForm(),
-        erase_form=EraseForm(), org_types=ORG_TYPES, regions=REGIONS, catalog=catalog,
-        lang=current_language(), progress=learner_progress(db.session, user, catalog.modules),
+        "admin/user.html",
+        user=user,
+        role_form=RoleForm(role=user.role),
+        form=EmptyForm(),
+        erase_form=EraseForm(),
+        org_types=ORG_TYPES,
+        regions=REGIONS,
+        catalog=catalog,
+        lang=current_language(),
+        progress=learner_progress(db.session, user, catalog.modules),
         quizzes=quiz_statuses(db.session, user, catalog.quizzes, now),
         attempts=finished_attempts(db.session, user.id),
-        certificates=learner_certificates(db.session, user), now=now,
-        certificate_status=certificate_status, certificate_labels=STATUS_LABELS, format_code=format_code,
-    )  # fmt: skip
+        certificates=learner_certificates(db.session, user),
+        now=now,
+        certificate_status=certificate_status,
+        certificate_labels=STATUS_LABELS,
+        format_code=format_code,
+    )
 
 
 @bp.post("/users/<int:user_id>/role")

@@ -38,8 +38,16 @@ def learners():
     """The learners report: search by name or e-mail, sort from a fixed list, 50 per page."""
     catalog, query = current_catalog(), _query()
     report = reports.learner_report(db.session, catalog.modules, query)
-    return render_template("admin/learners.html", report=report, rows=report.rows, query=query, catalog=catalog,
-                           lang=current_language(), org_types=ORG_TYPES, regions=REGIONS)  # fmt: skip
+    return render_template(
+        "admin/learners.html",
+        report=report,
+        rows=report.rows,
+        query=query,
+        catalog=catalog,
+        lang=current_language(),
+        org_types=ORG_TYPES,
+        regions=REGIONS,
+    )
 
 
 @bp.get("/learners.csv")
@@ -48,13 +56,30 @@ def learners_csv():
     query = _query()
     rows = reports.all_rows(db.session, current_catalog().modules, query)
     header = [_("Name"), _("E-mail"), _("Organisation type"), _("Region"), _("Registered"), _("Course progress")]
-    body = reports.to_csv(header, [(u.full_name, u.email, _(ORG_TYPES.get(u.org_type, u.org_type)),
-                                    _(REGIONS.get(u.region, u.region)), f"{u.created_at:%Y-%m-%d}",
-                                    f"{p.percent}%") for u, p in rows])  # fmt: skip
+    body = reports.to_csv(
+        header,
+        [
+            (
+                u.full_name,
+                u.email,
+                _(ORG_TYPES.get(u.org_type, u.org_type)),
+                _(REGIONS.get(u.region, u.region)),
+                f"{u.created_at:%Y-%m-%d}",
+                f"{p.percent}%",
+            )
+            for u, p in rows
+        ],
+    )
     log.info("report export", extra={"event": "admin_report_export", "actor_id": current_user.id, "count": len(rows)})
     filename = f"frontline-learners-{utcnow():%Y-%m-%d}.csv"
-    return Response("\ufeff" + body, headers={"Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-                                              "Content-Disposition": f'attachment; filename="{filename}"'})  # fmt: skip
+    return Response(
+        "\ufeff" + body,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 @bp.get("/content")

@@ -28,10 +28,12 @@ def _filters() -> tuple[FilterForm, manage.Filters]:
     if not form.validate():  # a bad date or unknown choice: show everything, say why
         return form, manage.Filters()
     return form, manage.Filters(
-        status=manage.parse_status(form.status.data or ""), query=form.q.data or "",
-        issued_from=form.issued_from.data, issued_to=form.issued_to.data,
+        status=manage.parse_status(form.status.data or ""),
+        query=form.q.data or "",
+        issued_from=form.issued_from.data,
+        issued_to=form.issued_to.data,
         sort=form.sort.data if form.sort.data in manage.SORTS else "issued",
-    )  # fmt: skip
+    )
 
 
 def _page_number() -> int:
@@ -46,10 +48,18 @@ def admin_list():
     page = _page_number()
     rows, total = manage.page_of(db.session, filters, utcnow(), page)
     return render_template(
-        "certificates/admin_list.html", form=form, rows=rows, total=total, page=page,
-        per_page=manage.PER_PAGE, now=utcnow(), status_of=services.status_of,
-        format_code=format_code, labels=STATUS_LABELS, query=request.args.to_dict(),
-    )  # fmt: skip
+        "certificates/admin_list.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=manage.PER_PAGE,
+        now=utcnow(),
+        status_of=services.status_of,
+        format_code=format_code,
+        labels=STATUS_LABELS,
+        query=request.args.to_dict(),
+    )
 
 
 @bp.get(PREFIX + "/export.csv")
@@ -90,11 +100,16 @@ def _certificate_or_404(certificate_id: int):
 def admin_detail(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     return render_template(
-        "certificates/admin_detail.html", c=certificate, status=services.status_of(certificate, utcnow()),
-        revoke_form=RevokeForm(), reissue_form=EmptyForm(), format_code=format_code,
-        labels=STATUS_LABELS, actions=ACTION_LABELS,
+        "certificates/admin_detail.html",
+        c=certificate,
+        status=services.status_of(certificate, utcnow()),
+        revoke_form=RevokeForm(),
+        reissue_form=EmptyForm(),
+        format_code=format_code,
+        labels=STATUS_LABELS,
+        actions=ACTION_LABELS,
         audit=manage.audit_log(db.session, certificate_id=certificate.id),
-    )  # fmt: skip
+    )
 
 
 @bp.post(PREFIX + "/<int:certificate_id>/revoke")
@@ -147,8 +162,12 @@ def admin_pdf(certificate_id: int):
 @bp.get(PREFIX + "/audit")
 @admin_required
 def admin_audit():
-    return render_template("certificates/admin_audit.html", rows=manage.audit_log(db.session),
-                           format_code=format_code, actions=ACTION_LABELS)  # fmt: skip
+    return render_template(
+        "certificates/admin_audit.html",
+        rows=manage.audit_log(db.session),
+        format_code=format_code,
+        actions=ACTION_LABELS,
+    )
 
 
 @bp.get(PREFIX + "/preview")
@@ -159,8 +178,7 @@ def admin_preview():
     if "lang" not in request.args or not form.validate():
         return render_template("certificates/admin_preview.html", form=form, error=None)
     try:
-        pdf = services.sample_pdf(current_settings(), form.name.data or "", form.lang.data,
-                                  utcnow().date())  # fmt: skip
+        pdf = services.sample_pdf(current_settings(), form.name.data or "", form.lang.data, utcnow().date())
     except CertificateRenderError as exc:
         return render_template("certificates/admin_preview.html", form=form, error=str(exc)), 422
     # An attachment, not inline: a strict CSP (object-src none) can blank an inline PDF viewer.

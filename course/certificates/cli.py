@@ -30,8 +30,12 @@ def cli() -> None:
 @cli.command("sample")
 @click.option("--name", default=services.SAMPLE_NAME, show_default=True, help="Name to print.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="uk", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              required=True, help="Where to write the PDF.")  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="Where to write the PDF.",
+)
 @with_appcontext
 def sample(name: str, lang: str, out: Path) -> None:
     """Render a sample certificate through the issuing code path; nothing is stored."""

@@ -64,9 +64,7 @@ def check_base_url(base_url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"BASE_URL must be an absolute http(s) URL, got {base_url!r}")
     if parts.query or parts.fragment or "@" in parts.netloc:
-        raise ValueError(
-            f"BASE_URL must not carry credentials, a query or a fragment: {base_url!r}"
-        )
+        raise ValueError(f"BASE_URL must not carry credentials, a query or a fragment: {base_url!r}")
     return base_url.rstrip("/")
 
 

@@ -39,8 +39,7 @@ class EligibilityRule:
         unknown = names - set(REQUIREMENT_NAMES)
         if unknown or not names:
             raise EligibilityRuleError(
-                f"CERTIFICATE_ELIGIBILITY must combine {', '.join(REQUIREMENT_NAMES)} "
-                f"with '+', got {setting!r}"
+                f"CERTIFICATE_ELIGIBILITY must combine {', '.join(REQUIREMENT_NAMES)} with '+', got {setting!r}"
             )
         return cls(**{name: name in names for name in REQUIREMENT_NAMES})
 
@@ -84,24 +83,18 @@ class Eligibility:
     missing_quizzes: tuple[str, ...]
 
 
-def evaluate(
-    rule: EligibilityRule, course: CourseRequirements, record: LearnerRecord
-) -> Eligibility:
+def evaluate(rule: EligibilityRule, course: CourseRequirements, record: LearnerRecord) -> Eligibility:
     """Whether `record` meets `rule` for `course`. An empty course certifies nobody."""
     missing_lessons = sorted(course.lessons - record.lessons_read) if rule.lessons else []
     missing_quizzes = sorted(course.quizzes - record.quizzes_passed)
-    has_content = bool(course.module_hashes) and bool(
-        (rule.lessons and course.lessons) or course.quizzes
-    )
+    has_content = bool(course.module_hashes) and bool((rule.lessons and course.lessons) or course.quizzes)
     eligible = has_content and not missing_lessons and not missing_quizzes
     return Eligibility(eligible, tuple(missing_lessons), tuple(missing_quizzes))
 
 
 def course_content_hash(module_hashes: Mapping[str, str]) -> str:
     """SHA-256 over sorted `module id:hash` lines; stable whatever the module order."""
-    lines = "".join(
-        f"{module_id}:{digest}\n" for module_id, digest in sorted(module_hashes.items())
-    )
+    lines = "".join(f"{module_id}:{digest}\n" for module_id, digest in sorted(module_hashes.items()))
     return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
@@ -118,9 +111,7 @@ class Recertification:
     quizzes_to_retake: tuple[str, ...]
 
 
-def recertification(
-    issued_hashes: Mapping[str, str], course: CourseRequirements
-) -> Recertification:
+def recertification(issued_hashes: Mapping[str, str], course: CourseRequirements) -> Recertification:
     """Compare the module hashes a certificate was issued for with the course now."""
     changed = tuple(
         module_id
@@ -156,8 +147,7 @@ def course_requirements(
             if rule.quizzes:
                 quiz_keys[quiz_id] = module_id
     hashes = {
-        module_id: _combine(digest, sorted(quiz_hashes.get(module_id, [])))
-        for module_id, digest, _ in module_list
+        module_id: _combine(digest, sorted(quiz_hashes.get(module_id, []))) for module_id, digest, _ in module_list
     }
     return CourseRequirements(
         lessons=frozenset((m, lesson) for m, _, lessons in module_list for lesson in lessons),

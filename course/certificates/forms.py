@@ -16,22 +16,27 @@ def _strip(value: str | None) -> str:
 class VerifyForm(FlaskForm):
     """The code typed from paper on /verify."""
 
-    code = StringField(_l("Verification code"), filters=[_strip],
-                       validators=[InputRequired(), Length(max=200)],
-                       description=_l("As printed on the certificate, for example 7K3M-Q9XD-…"))  # fmt: skip
+    code = StringField(
+        _l("Verification code"),
+        filters=[_strip],
+        validators=[InputRequired(), Length(max=200)],
+        description=_l("As printed on the certificate, for example 7K3M-Q9XD-…"),
+    )
 
 
 class SurnameForm(FlaskForm):
     """The holder's surname, typed by a verifier who wants the full name confirmed."""
 
-    surname = StringField(_l("Holder's surname"), filters=[_strip],
-                          validators=[InputRequired(), Length(max=100)])  # fmt: skip
+    surname = StringField(_l("Holder's surname"), filters=[_strip], validators=[InputRequired(), Length(max=100)])
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("Reason for revoking"), filters=[_strip],
-                           validators=[InputRequired(), Length(max=500)],
-                           description=_l("Shown on the public verification page."))  # fmt: skip
+    reason = TextAreaField(
+        _l("Reason for revoking"),
+        filters=[_strip],
+        validators=[InputRequired(), Length(max=500)],
+        description=_l("Shown on the public verification page."),
+    )
 
 
 STATUS_LABELS = {
@@ -61,23 +66,31 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("State"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()],
-                         default="",
-                         validators=[Optional()])  # fmt: skip
+    status = SelectField(
+        _l("State"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()], default="", validators=[Optional()]
+    )
     q = StringField(_l("Name, e-mail or code"), filters=[_strip], validators=[Length(max=100)])
     issued_from = DateField(_l("Issued from"), validators=[Optional()])
     issued_to = DateField(_l("Issued until"), validators=[Optional()])
-    sort = SelectField(_l("Order"), default="issued", validators=[Optional()], choices=[
-        SelectChoice("issued", _l("Newest first")), SelectChoice("issued_asc", _l("Oldest first")),
-        SelectChoice("name", _l("Name")),
-    ])  # fmt: skip
+    sort = SelectField(
+        _l("Order"),
+        default="issued",
+        validators=[Optional()],
+        choices=[
+            SelectChoice("issued", _l("Newest first")),
+            SelectChoice("issued_asc", _l("Oldest first")),
+            SelectChoice("name", _l("Name")),
+        ],
+    )
 
 
 class PreviewForm(FlaskForm):
     class Meta:
         csrf = False
 
-    name = StringField(_l("Name on the sample"), filters=[_strip], default="Олена Петренко",
-                       validators=[Length(max=300)])  # fmt: skip
-    lang = SelectField(_l("Language"), default="uk",
-                       choices=[SelectChoice("uk", "Українська"), SelectChoice("en", "English")])  # fmt: skip
+    name = StringField(
+        _l("Name on the sample"), filters=[_strip], default="Олена Петренко", validators=[Length(max=300)]
+    )
+    lang = SelectField(
+        _l("Language"), default="uk", choices=[SelectChoice("uk", "Українська"), SelectChoice("en", "English")]
+    )

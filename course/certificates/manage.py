@@ -80,8 +80,7 @@ def _status_clause(status: str, now: datetime):
         "valid": and_(alive, unexpired),
         "expired": and_(alive, c.expires_at.is_not(None), c.expires_at <= now),
         "revoked": and_(c.withdrawn_at.is_(None), c.revoked_at.is_not(None)),
-        "superseded": and_(c.withdrawn_at.is_(None), c.revoked_at.is_(None),
-                           c.superseded_at.is_not(None)),  # fmt: skip
+        "superseded": and_(c.withdrawn_at.is_(None), c.revoked_at.is_(None), c.superseded_at.is_not(None)),
         "withdrawn": c.withdrawn_at.is_not(None),
         "pending": and_(c.withdrawn_at.is_(None), c.pdf_sha256.is_(None)),
     }.get(status)
@@ -95,11 +94,13 @@ def filtered(filters: Filters, now: datetime) -> Select:
         query = query.where(clause)
     if filters.query:
         pattern = like_pattern(filters.query.strip())
-        query = query.where(or_(
-            Certificate.holder_name.ilike(pattern, escape="\\"),
-            User.email.ilike(pattern, escape="\\"),
-            Certificate.code == filters.query.strip().upper().replace("-", ""),
-        ))  # fmt: skip
+        query = query.where(
+            or_(
+                Certificate.holder_name.ilike(pattern, escape="\\"),
+                User.email.ilike(pattern, escape="\\"),
+                Certificate.code == filters.query.strip().upper().replace("-", ""),
+            )
+        )
     if filters.issued_from:
         query = query.where(Certificate.issued_at >= datetime.combine(filters.issued_from, time()))
     if filters.issued_to:
@@ -124,13 +125,21 @@ def defuse(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-CSV_HEADER = ("code", "holder_name", "email", "status", "issued_at", "expires_at",
-              "content_version", "issue_number", "language", "revoked_reason")  # fmt: skip
+CSV_HEADER = (
+    "code",
+    "holder_name",
+    "email",
+    "status",
+    "issued_at",
+    "expires_at",
+    "content_version",
+    "issue_number",
+    "language",
+    "revoked_reason",
+)
 
 
-def export_csv(
-    session: Session, admin: User, filters: Filters, now: datetime
-) -> tuple[bytes, int]:
+def export_csv(session: Session, admin: User, filters: Filters, now: datetime) -> tuple[bytes, int]:
     """The filtered list as CSV (UTF-8 with BOM, RFC 4180 quoting), with the codes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -138,13 +147,23 @@ def export_csv(
     count = 0
     for certificate, user in session.execute(filtered(filters, now)).all():
         count += 1
-        writer.writerow([defuse(v) for v in (
-            format_code(certificate.code), certificate.holder_name, user.email if user else "",
-            status_of(certificate, now), certificate.issued_at.isoformat(),
-            certificate.expires_at.isoformat() if certificate.expires_at else "",
-            short_hash(certificate.content_hash), certificate.issue_number, certificate.lang,
-            certificate.revoked_reason or "",
-        )])  # fmt: skip
+        writer.writerow(
+            [
+                defuse(v)
+                for v in (
+                    format_code(certificate.code),
+                    certificate.holder_name,
+                    user.email if user else "",
+                    status_of(certificate, now),
+                    certificate.issued_at.isoformat(),
+                    certificate.expires_at.isoformat() if certificate.expires_at else "",
+                    short_hash(certificate.content_hash),
+                    certificate.issue_number,
+                    certificate.lang,
+                    certificate.revoked_reason or "",
+                )
+            ]
+        )
     _record_export(session, admin, "exported_csv", count, now)
     return ("\ufeff" + out.getvalue()).encode("utf-8"), count
 
@@ -182,8 +201,7 @@ def pdf_filename(certificate: Certificate) -> str:
 
 def _record_export(session: Session, admin: User, action: str, count: int, now: datetime) -> None:
     record_audit(session, admin, action, None, now, str(count))
-    logger.info("certificates exported", extra={"event": f"certificate_{action}",
-                "actor_id": admin.id, "count": count})  # fmt: skip
+    logger.info("certificates exported", extra={"event": f"certificate_{action}", "actor_id": admin.id, "count": count})
 
 
 def certificate_by_id(session: Session, certificate_id: int) -> Certificate:
@@ -195,9 +213,7 @@ def certificate_by_id(session: Session, certificate_id: int) -> Certificate:
     return certificate
 
 
-def revoke(
-    session: Session, admin: User, certificate: Certificate, reason: str, now: datetime
-) -> None:
+def revoke(session: Session, admin: User, certificate: Certificate, reason: str, now: datetime) -> None:
     """Revoke with a reason; the verification page then says revoked, with the reason."""
     reason = display_name(reason)
     if not reason or len(reason) > MAX_REASON:
@@ -208,15 +224,19 @@ def revoke(
     certificate.revoked_reason = reason
     certificate.revoked_by_id = admin.id
     record_audit(session, admin, "revoked", certificate, now, reason)
-    log.info("certificate revoked", extra={"event": "certificate_revoked",
-             "target": certificate.id, "actor_id": admin.id})  # fmt: skip
+    log.info(
+        "certificate revoked", extra={"event": "certificate_revoked", "target": certificate.id, "actor_id": admin.id}
+    )
     session.flush()
 
 
 def reissue(
-    session: Session, admin: User, certificate: Certificate, settings: CertificateSettings,
+    session: Session,
+    admin: User,
+    certificate: Certificate,
+    settings: CertificateSettings,
     now: datetime,
-) -> Certificate:  # fmt: skip
+) -> Certificate:
     """A new certificate with a new code for the same completion; the old one is superseded.
 
     It prints the learner's current name and the current template (the usual reasons: a
@@ -228,8 +248,15 @@ def reissue(
     if learner is None:
         raise CannotReissue()
     return issue(
-        session, learner, certificate.content_hash, dict(certificate.module_hashes or {}),
-        settings, now, expires_at=certificate.expires_at, supersedes=certificate, actor=admin,
+        session,
+        learner,
+        certificate.content_hash,
+        dict(certificate.module_hashes or {}),
+        settings,
+        now,
+        expires_at=certificate.expires_at,
+        supersedes=certificate,
+        actor=admin,
         action="reissued",
     )
 

@@ -66,9 +66,7 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    superseded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("certificate.id", ondelete="SET NULL")
-    )
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -83,9 +81,7 @@ class CertificateAudit(db.Model):
     # None: the system (automatic issue).
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(32))
-    certificate_id: Mapped[int | None] = mapped_column(
-        ForeignKey("certificate.id", ondelete="SET NULL"), index=True
-    )
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"), index=True)
     detail: Mapped[str] = mapped_column(String(500), default="")
 
 

@@ -23,8 +23,13 @@ def export(session: Session, user: User) -> dict[str, Rows]:
 
 
 def erase(session: Session, user: User, now: datetime) -> None:
-    erased = {"holder_name": "", "pdf": None, "pdf_sha256": None, "pdf_size": None,
-              "withdrawn_at": func.coalesce(Certificate.withdrawn_at, now)}  # fmt: skip
+    erased = {
+        "holder_name": "",
+        "pdf": None,
+        "pdf_sha256": None,
+        "pdf_size": None,
+        "withdrawn_at": func.coalesce(Certificate.withdrawn_at, now),
+    }
     session.execute(update(Certificate).where(Certificate.user_id == user.id).values(**erased))
 
 

@@ -115,8 +115,7 @@ class BundledAssetFetcher(URLFetcher):
 # fonts lack can never pick a system font (SECURITY.md CERT-6: "only embedded bundled
 # fonts"). Such a glyph prints as a box instead.
 _EMPTY_FONTCONFIG = (
-    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-    "<fontconfig></fontconfig>\n"
+    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig></fontconfig>\n'
 )
 _env_lock = threading.Lock()
 

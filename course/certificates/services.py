@@ -76,16 +76,17 @@ class CertificatePending(CertificateError):
 def requirements_for(catalog: Any, settings: CertificateSettings) -> CourseRequirements:
     """What the course asks for now, from the loaded catalog and the eligibility rule."""
     modules = [(m.id, m.content_hash, m.lesson_ids) for m in catalog.modules]
-    quizzes = [
-        (q.id, q.content_hash, q.module_id, bool(q.is_final)) for q in catalog.quizzes.values()
-    ]
+    quizzes = [(q.id, q.content_hash, q.module_id, bool(q.is_final)) for q in catalog.quizzes.values()]
     return course_requirements(settings.rule, modules, quizzes)
 
 
 def learner_record(
-    session: Session, user_id: int, quizzes: Mapping[str, Any],
-    since: datetime | None = None, retake: frozenset[str] = frozenset(),
-) -> LearnerRecord:  # fmt: skip
+    session: Session,
+    user_id: int,
+    quizzes: Mapping[str, Any],
+    since: datetime | None = None,
+    retake: frozenset[str] = frozenset(),
+) -> LearnerRecord:
     """Lessons read and quizzes passed; for quizzes in `retake`, only attempts after `since`."""
     return LearnerRecord(lessons_read(session, user_id), quizzes_passed(session, user_id, quizzes, since, retake))
 
@@ -95,19 +96,21 @@ def lessons_read(session: Session, user_id: int) -> frozenset:
 
 
 def quizzes_passed(
-    session: Session, user_id: int, quizzes: Mapping[str, Any],
-    since: datetime | None = None, retake: frozenset[str] = frozenset(),
-) -> frozenset[str]:  # fmt: skip
+    session: Session,
+    user_id: int,
+    quizzes: Mapping[str, Any],
+    since: datetime | None = None,
+    retake: frozenset[str] = frozenset(),
+) -> frozenset[str]:
     """Quizzes whose counting attempt passed; for those in `retake`, only attempts after `since`."""
     from course.quizzes.models import FINISHED, QuizAttempt
     from course.quizzes.rules import GradedAttempt, counting_attempt
 
     rows = session.execute(
-        select(QuizAttempt.quiz_id, QuizAttempt.finished_at, QuizAttempt.percent,
-               QuizAttempt.is_passed)
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.is_practice.is_(False),
-               QuizAttempt.status == FINISHED)
-    ).all()  # fmt: skip
+        select(QuizAttempt.quiz_id, QuizAttempt.finished_at, QuizAttempt.percent, QuizAttempt.is_passed).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.is_practice.is_(False), QuizAttempt.status == FINISHED
+        )
+    ).all()
     attempts: dict[str, list[GradedAttempt]] = {}
     for quiz_id, finished_at, percent, passed in rows:
         finished = as_utc(finished_at)
@@ -144,9 +147,7 @@ def latest_certificate(session: Session, user_id: int) -> Certificate | None:
     )
 
 
-def recertification_plan(
-    certificate: Certificate, course: CourseRequirements, now: datetime
-) -> Recertification | None:
+def recertification_plan(certificate: Certificate, course: CourseRequirements, now: datetime) -> Recertification | None:
     """What to redo when the certificate expired or the course changed; None when current."""
     changed = recertification(certificate.module_hashes or {}, course)
     if status_of(certificate, now) == "expired":
@@ -185,9 +186,13 @@ def could_be_eligible(session: Session, learner: User, catalog: Any, settings: C
 
 
 def issue_if_eligible(
-    session: Session, learner: User, catalog: Any, settings: CertificateSettings, now: datetime,
+    session: Session,
+    learner: User,
+    catalog: Any,
+    settings: CertificateSettings,
+    now: datetime,
     asked: bool = False,
-) -> Certificate | None:  # fmt: skip
+) -> Certificate | None:
     """Issue the learner's certificate if they have just become eligible; else None.
 
     A first certificate, or a recertification once an expired or outdated one has been
@@ -206,40 +211,70 @@ def issue_if_eligible(
         return None
     course = requirements_for(catalog, settings)
     expires_at = now + settings.validity if settings.validity else None
-    return issue(session, learner, course.content_hash, course.module_hashes, settings, now,
-                 expires_at=expires_at, supersedes=latest)  # fmt: skip
+    return issue(
+        session,
+        learner,
+        course.content_hash,
+        course.module_hashes,
+        settings,
+        now,
+        expires_at=expires_at,
+        supersedes=latest,
+    )
 
 
 def issue(
-    session: Session, learner: User, content_hash: str, module_hashes: Mapping[str, str],
-    settings: CertificateSettings, now: datetime, *, expires_at: datetime | None,
-    supersedes: Certificate | None = None, actor: User | None = None, action: str = "issued",
-) -> Certificate:  # fmt: skip
+    session: Session,
+    learner: User,
+    content_hash: str,
+    module_hashes: Mapping[str, str],
+    settings: CertificateSettings,
+    now: datetime,
+    *,
+    expires_at: datetime | None,
+    supersedes: Certificate | None = None,
+    actor: User | None = None,
+    action: str = "issued",
+) -> Certificate:
     """Insert the certificate (once, whatever the concurrency), supersede the old, render."""
-    number = 1 + (session.scalar(
-        select(func.max(Certificate.issue_number)).where(
-            Certificate.user_id == learner.id, Certificate.course_id == COURSE_ID,
-            Certificate.content_hash == content_hash)
-    ) or 0)  # fmt: skip
+    number = 1 + (
+        session.scalar(
+            select(func.max(Certificate.issue_number)).where(
+                Certificate.user_id == learner.id,
+                Certificate.course_id == COURSE_ID,
+                Certificate.content_hash == content_hash,
+            )
+        )
+        or 0
+    )
     lang = learner.locale if learner.locale in LANGUAGES else "uk"
     certificate = Certificate(
-        code=new_code(), user_id=learner.id, course_id=COURSE_ID, issue_number=number,
-        holder_name=display_name(learner.full_name), lang=lang,
+        code=new_code(),
+        user_id=learner.id,
+        course_id=COURSE_ID,
+        issue_number=number,
+        holder_name=display_name(learner.full_name),
+        lang=lang,
         course_title=translator(lang, settings.translations_dir)(COURSE_TITLE),
-        course_title_en=COURSE_TITLE, content_hash=content_hash,
-        module_hashes=dict(module_hashes), rule=str(settings.rule),
-        issued_at=now, expires_at=expires_at,
-    )  # fmt: skip
+        course_title_en=COURSE_TITLE,
+        content_hash=content_hash,
+        module_hashes=dict(module_hashes),
+        rule=str(settings.rule),
+        issued_at=now,
+        expires_at=expires_at,
+    )
     existing = _insert_once(session, certificate)
     if existing is not None:
         return existing
     if supersedes is not None and supersedes.superseded_at is None:
         supersedes.superseded_at = now
         supersedes.superseded_by_id = certificate.id
-    record_audit(session, actor, action, certificate, now,
-                 f"#{supersedes.id}" if supersedes is not None else "")  # fmt: skip
-    log.info("certificate %s", action, extra={"event": f"certificate_{action}",
-             "target": certificate.id, "actor_id": actor.id if actor else None})  # fmt: skip
+    record_audit(session, actor, action, certificate, now, f"#{supersedes.id}" if supersedes is not None else "")
+    log.info(
+        "certificate %s",
+        action,
+        extra={"event": f"certificate_{action}", "target": certificate.id, "actor_id": actor.id if actor else None},
+    )
     render_and_store(session, certificate, settings, now)
     session.flush()
     return certificate
@@ -254,43 +289,52 @@ def _insert_once(session: Session, certificate: Certificate) -> Certificate | No
     except IntegrityError:  # a simultaneous request issued it first: that one stands
         existing = session.scalar(
             select(Certificate).where(
-                Certificate.user_id == certificate.user_id, Certificate.course_id == certificate.course_id,
+                Certificate.user_id == certificate.user_id,
+                Certificate.course_id == certificate.course_id,
                 Certificate.content_hash == certificate.content_hash,
-                Certificate.issue_number == certificate.issue_number)
-        )  # fmt: skip
+                Certificate.issue_number == certificate.issue_number,
+            )
+        )
         if existing is None:
             raise
         return existing
 
 
-def context_for(
-    certificate: Certificate, settings: CertificateSettings, is_sample: bool = False
-) -> CertificateContext:
+def context_for(certificate: Certificate, settings: CertificateSettings, is_sample: bool = False) -> CertificateContext:
     """The plain-data context for the stored certificate: what it prints, nothing else."""
     gettext = translator(certificate.lang, settings.translations_dir)
     expires = as_utc(certificate.expires_at).date() if certificate.expires_at else None
     return CertificateContext(
-        holder_name=certificate.holder_name, lang=certificate.lang,
-        course_title=certificate.course_title, course_title_en=certificate.course_title_en,
-        issued_on=as_utc(certificate.issued_at).date(), expires_on=expires,
-        content_version=short_hash(certificate.content_hash), code=certificate.code,
+        holder_name=certificate.holder_name,
+        lang=certificate.lang,
+        course_title=certificate.course_title,
+        course_title_en=certificate.course_title_en,
+        issued_on=as_utc(certificate.issued_at).date(),
+        expires_on=expires,
+        content_version=short_hash(certificate.content_hash),
+        code=certificate.code,
         verify_url=verification_url(settings.base_url, certificate.code),
-        labels=translate_labels(gettext), labels_en=translate_labels(lambda s: s),
+        labels=translate_labels(gettext),
+        labels_en=translate_labels(lambda s: s),
         is_sample=is_sample,
-    )  # fmt: skip
+    )
 
 
-def render_and_store(
-    session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime
-) -> bool:
+def render_and_store(session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime) -> bool:
     """Render the PDF and store it with its SHA-256; on failure log an error id, keep the row."""
     try:
         pdf = render_pdf(context_for(certificate, settings), Path(settings.template_dir))
     except CertificateRenderError as exc:
         certificate.render_error_id = secrets.token_hex(4)
-        log.error("certificate rendering failed: %s", exc, extra={
-            "event": "certificate_render_failed", "error_id": certificate.render_error_id,
-            "target": certificate.id})  # fmt: skip
+        log.error(
+            "certificate rendering failed: %s",
+            exc,
+            extra={
+                "event": "certificate_render_failed",
+                "error_id": certificate.render_error_id,
+                "target": certificate.id,
+            },
+        )
         return False
     certificate.pdf = pdf
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -300,9 +344,7 @@ def render_and_store(
     return True
 
 
-def stored_pdf(
-    session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime
-) -> bytes:
+def stored_pdf(session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime) -> bytes:
     """The PDF exactly as stored at issue; rendered now if issue-time rendering failed."""
     if certificate.withdrawn_at is not None:  # erased holder: nothing to print (DATA-2)
         raise CertificateNotFound()
@@ -310,17 +352,17 @@ def stored_pdf(
         raise CertificatePending()
     pdf = certificate.pdf or b""
     if hashlib.sha256(pdf).hexdigest() != certificate.pdf_sha256:
-        log.error("stored certificate PDF does not match its SHA-256",
-                  extra={"event": "certificate_integrity", "target": certificate.id})  # fmt: skip
+        log.error(
+            "stored certificate PDF does not match its SHA-256",
+            extra={"event": "certificate_integrity", "target": certificate.id},
+        )
         raise CertificatePending()
     return pdf
 
 
 def owned_certificate(session: Session, learner: User, code: str) -> Certificate:
     """The learner's own certificate with this code (AC-3), or CertificateNotFound."""
-    certificate = session.scalar(
-        select(Certificate).where(Certificate.code == code, Certificate.user_id == learner.id)
-    )
+    certificate = session.scalar(select(Certificate).where(Certificate.code == code, Certificate.user_id == learner.id))
     if certificate is None:
         raise CertificateNotFound()
     return certificate
@@ -328,10 +370,13 @@ def owned_certificate(session: Session, learner: User, code: str) -> Certificate
 
 def learner_certificates(session: Session, learner: User) -> list[Certificate]:
     """The learner's certificates, newest first."""
-    return list(session.scalars(
-        select(Certificate).where(Certificate.user_id == learner.id)
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    ))  # fmt: skip
+    return list(
+        session.scalars(
+            select(Certificate)
+            .where(Certificate.user_id == learner.id)
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        )
+    )
 
 
 def sample_pdf(settings: CertificateSettings, name: str, lang: str, today: date) -> bytes:
@@ -339,29 +384,40 @@ def sample_pdf(settings: CertificateSettings, name: str, lang: str, today: date)
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}")
     certificate = Certificate(
-        code=new_code(), holder_name=display_name(name) or SAMPLE_NAME, lang=lang,
+        code=new_code(),
+        holder_name=display_name(name) or SAMPLE_NAME,
+        lang=lang,
         course_title=translator(lang, settings.translations_dir)(COURSE_TITLE),
-        course_title_en=COURSE_TITLE, content_hash="0" * 64,
+        course_title_en=COURSE_TITLE,
+        content_hash="0" * 64,
         issued_at=datetime.combine(today, datetime.min.time()),
-        expires_at=(datetime.combine(today, datetime.min.time()) + settings.validity
-                    if settings.validity else None),
-    )  # fmt: skip
+        expires_at=(datetime.combine(today, datetime.min.time()) + settings.validity if settings.validity else None),
+    )
     return render_pdf(context_for(certificate, settings, is_sample=True), Path(settings.template_dir))
 
 
 def record_audit(
-    session: Session, actor: User | None, action: str, certificate: Certificate | None,
-    now: datetime, detail: str = "",
-) -> None:  # fmt: skip
+    session: Session,
+    actor: User | None,
+    action: str,
+    certificate: Certificate | None,
+    now: datetime,
+    detail: str = "",
+) -> None:
     """One audit row: who (None for the system), what, which certificate, when.
 
     `detail` is data, not prose (a reason, "#id" of the certificate replaced, a count), so the
     admin pages can show it in either language.
     """
-    session.add(CertificateAudit(
-        at=now, actor_id=actor.id if actor else None, action=action,
-        certificate_id=certificate.id if certificate else None, detail=detail[:500],
-    ))  # fmt: skip
+    session.add(
+        CertificateAudit(
+            at=now,
+            actor_id=actor.id if actor else None,
+            action=action,
+            certificate_id=certificate.id if certificate else None,
+            detail=detail[:500],
+        )
+    )
 
 
 def is_current(certificate: Certificate, now: datetime) -> bool:

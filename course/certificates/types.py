@@ -57,9 +57,7 @@ LABEL_MESSAGES = CertificateLabels(
 
 def translate_labels(translate: Callable[[str], str]) -> CertificateLabels:
     """The labels passed through `translate` (a gettext for one language)."""
-    return CertificateLabels(
-        **{f.name: translate(getattr(LABEL_MESSAGES, f.name)) for f in fields(LABEL_MESSAGES)}
-    )
+    return CertificateLabels(**{f.name: translate(getattr(LABEL_MESSAGES, f.name)) for f in fields(LABEL_MESSAGES)})
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,8 +90,9 @@ def _key(ip: str) -> str:
     return f"ip:{ip}"[:80]
 
 
-def lookup(session: Session, ip: str, now: datetime, limit: int, window: timedelta, typed: str
-           ) -> tuple[bool, CertificateFacts | None]:  # fmt: skip
+def lookup(
+    session: Session, ip: str, now: datetime, limit: int, window: timedelta, typed: str
+) -> tuple[bool, CertificateFacts | None]:
     """Whether `ip` is throttled, and the certificate for the code (None when throttled).
 
     On SQLite both answers come from the read cache under one freshness check."""

@@ -41,12 +41,13 @@ from course.certificates.settings import (
 )
 from course.clock import utcnow
 from course.content.access import current_catalog
-from course.database import reads_first, start_write
+from course.database import start_write
 from course.extensions import db
 from course.i18n import current_language
 from course.pagecache import PageCache
 from course.progress.events import completed_something, on_completion
 from course.security import client_ip
+from course.unit_of_work import writes_late
 
 bp = Blueprint("certificates", __name__)
 log = logging.getLogger("frontline.certificates")
@@ -100,8 +101,12 @@ def note_possible_eligibility() -> None:
 @bp.after_app_request
 def issue_when_eligible(response: Response) -> Response:
     """After a learner's successful completing POST, issue the certificate if now earned (CERT-5)."""
-    if (request.method != "POST" or response.status_code >= 400 or not completed_something()
-            or not g.get("certificate_may_be_due")):  # fmt: skip
+    if (
+        request.method != "POST"
+        or response.status_code >= 400
+        or not completed_something()
+        or not g.get("certificate_may_be_due")
+    ):
         return response
     try:
         start_write(db.session)
@@ -136,15 +141,16 @@ def verify_form():
 
 @bp.route("/verify/<path:code>", methods=["GET", "POST"])
 @public
-@reads_first  # only the failure counter writes: one atomic upsert
+@writes_late  # only the failure counter writes: one atomic upsert
 def verify_code(code: str):
     """The public answer for one code: state always, the name masked unless confirmed."""
     settings, now, ip = current_settings(), utcnow(), client_ip()
     throttled, certificate = verify.lookup(db.session, ip, now, settings.verify_limit, settings.verify_window, code)
     if throttled:
         log.warning("verification throttled", extra={"event": "verify_throttled"})
-        page = render_template("certificates/verify_missing.html", throttled=True,
-                               language_next=url_for("certificates.verify_form"))  # fmt: skip
+        page = render_template(
+            "certificates/verify_missing.html", throttled=True, language_next=url_for("certificates.verify_form")
+        )
         return _verify_response(page, 429)
     surname = None
     if certificate is not None and request.method == "POST":  # GETs skip WTForms: it is hot
@@ -154,8 +160,9 @@ def verify_code(code: str):
     if shown is None or shown.name_check is False:
         _count_failure(ip, now, settings)
     if shown is None:  # unknown and malformed codes: one page, one status (CERT-3)
-        page = render_template("certificates/verify_missing.html", throttled=False,
-                               language_next=url_for("certificates.verify_form"))  # fmt: skip
+        page = render_template(
+            "certificates/verify_missing.html", throttled=False, language_next=url_for("certificates.verify_form")
+        )
         return _verify_response(page, 404)
     # The surname form only when asked for (a link on the page) or to try again: the page a
     # QR code opens then has no form, so it starts no session and sets no cookie.
@@ -175,8 +182,9 @@ def _verify_page(shown: verify.Verification, show_form: bool) -> str | bytes:
     if cache is None:
         cache = current_app.extensions[PAGES_KEY] = PageCache(MAX_VERIFY_PAGES)
     key = (shown, show_form, current_language(), request.full_path)
-    return cache.page(key, lambda token: render_template(
-        "certificates/verify.html", v=shown, show_form=show_form, csrf_token=token))
+    return cache.page(
+        key, lambda token: render_template("certificates/verify.html", v=shown, show_form=show_form, csrf_token=token)
+    )
 
 
 def _count_failure(ip: str, now, settings: CertificateSettings) -> None:
@@ -192,16 +200,21 @@ def mine():
     settings, now = current_settings(), utcnow()
     catalog = current_catalog()
     certificates = services.learner_certificates(db.session, current_user)
-    eligibility, latest, plan = services.eligibility_now(
-        db.session, current_user, catalog, settings, now
-    )
+    eligibility, latest, plan = services.eligibility_now(db.session, current_user, catalog, settings, now)
     from course.accounts.forms import EmptyForm
 
     return render_template(
-        "certificates/mine.html", certificates=certificates, now=now, status_of=services.status_of,
-        eligibility=eligibility, latest=latest, plan=plan, catalog=catalog,
-        format_code=format_code, renew_form=EmptyForm(),
-    )  # fmt: skip
+        "certificates/mine.html",
+        certificates=certificates,
+        now=now,
+        status_of=services.status_of,
+        eligibility=eligibility,
+        latest=latest,
+        plan=plan,
+        catalog=catalog,
+        format_code=format_code,
+        renew_form=EmptyForm(),
+    )
 
 
 @bp.post("/certificates/renew")
@@ -227,8 +240,9 @@ def download(code: str):
         certificate = services.owned_certificate(db.session, current_user, code)
         pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow())
     except services.CertificateNotFound:
-        return render_template("error.html", status=404, title=_("This page does not exist."),
-                               message=None, error_id="-"), 404  # fmt: skip
+        return render_template(
+            "error.html", status=404, title=_("This page does not exist."), message=None, error_id="-"
+        ), 404
     except services.CertificatePending as pending:
         db.session.commit()  # keep the render error id for the admins
         page = render_template("certificates/pending.html", message=_(pending.message))

@@ -110,7 +110,7 @@ def _check_links(variant: Variant, known: set[str]) -> None:
 def _qualify(target: str, module_id: str | None) -> str:
     """`lesson:x` inside a module means lesson x of that same module."""
     if target.startswith("lesson:") and "/" not in target and module_id:
-        return f"lesson:{module_id}/{target[len('lesson:'):]}"
+        return f"lesson:{module_id}/{target[len('lesson:') :]}"
     return target
 
 
@@ -131,8 +131,7 @@ def _render(variant: Variant, text: str, module_id: str | None) -> str | None:
         return render_markdown(text, _resolver(module_id))
     except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
         message = N_("this text could not be rendered ({error})")
-        variant.problems.append(Problem(variant.source.path, variant.body_line, message,
-                                        {"error": type(exc).__name__}))  # fmt: skip
+        variant.problems.append(Problem(variant.source.path, variant.body_line, message, {"error": type(exc).__name__}))
         return None
 
 

@@ -146,8 +146,9 @@ def _load_printer(fonts_dir: Path, stylesheet: str, digest: str) -> _Printer:
     fetcher = BundledAssetFetcher(fonts_dir)
     fonts = bundled_font_configuration()
     try:
-        css = CSS(string=FONT_FACES + stylesheet, base_url=fonts_dir.as_uri() + "/",
-                  url_fetcher=fetcher, font_config=fonts)  # fmt: skip
+        css = CSS(
+            string=FONT_FACES + stylesheet, base_url=fonts_dir.as_uri() + "/", url_fetcher=fetcher, font_config=fonts
+        )
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: catch it by name
         raise JobAidRenderError(f"job aid stylesheet asked for a refused URL: {exc}") from exc
     return _Printer(fetcher, fonts, css, digest, threading.Lock())
@@ -192,6 +193,11 @@ def _layout(sheet: JobAidSheet, printer: _Printer, base_url: str) -> PrintedJobA
     if refused:
         raise JobAidRenderError(f"job aid asked for a refused URL: {refused[0]!r}")
     if len(document.pages) > 1:
-        logger.warning("job aid %s (%s) needs %d pages even at %d%% type; shorten its text",
-                       sheet.id, sheet.lang, len(document.pages), round(MIN_SCALE * 100))  # fmt: skip
+        logger.warning(
+            "job aid %s (%s) needs %d pages even at %d%% type; shorten its text",
+            sheet.id,
+            sheet.lang,
+            len(document.pages),
+            round(MIN_SCALE * 100),
+        )
     return PrintedJobAid(pdf, len(document.pages), scale)

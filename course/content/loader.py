@@ -154,8 +154,7 @@ def _lesson_heading_problem(lesson_id: str, title: str, seen: set[str]) -> tuple
     if not lesson_id:
         return (N_("the lesson heading has no id: end it with {{#lesson-id}}"), {})
     if check_id(lesson_id):
-        return (N_("the lesson id '{id}' must use lower-case Latin letters, digits and hyphens"),
-                {"id": lesson_id})  # fmt: skip
+        return (N_("the lesson id '{id}' must use lower-case Latin letters, digits and hyphens"), {"id": lesson_id})
     if lesson_id in seen:
         return (N_("the lesson id '{id}' is used twice in this file"), {"id": lesson_id})
     if not title:
@@ -163,9 +162,7 @@ def _lesson_heading_problem(lesson_id: str, title: str, seen: set[str]) -> tuple
     return None
 
 
-def group_by_id(
-    variants: list[Variant], kind: str
-) -> tuple[dict[str, dict[str, Variant]], list[Problem]]:
+def group_by_id(variants: list[Variant], kind: str) -> tuple[dict[str, dict[str, Variant]], list[Problem]]:
     """Group language variants by their `id`, reporting duplicates and missing languages."""
     groups: dict[str, dict[str, Variant]] = defaultdict(dict)
     problems: list[Problem] = []
@@ -201,8 +198,7 @@ def check_lesson_parity(by_lang: dict[str, Variant]) -> None:
         actual = [lesson.id for lesson in variant.lessons]
         if actual != expected:
             message = N_("the lesson ids {actual} differ from {expected} in {other}")
-            params = {"actual": ", ".join(actual), "expected": ", ".join(expected),
-                      "other": reference.source.path}  # fmt: skip
+            params = {"actual": ", ".join(actual), "expected": ", ".join(expected), "other": reference.source.path}
             variant.problems.append(Problem(variant.source.path, variant.body_line, message, params))
         for key in ("order", "minutes"):
             if variant.fields.get(key) != reference.fields.get(key):

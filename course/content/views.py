@@ -34,8 +34,13 @@ def overview():
 def module(module_id: str):
     module = module_or_404(module_id)
     read = read_lessons(db.session, current_user.id, module.id)
-    return render_template("content/module.html", module=module, read=read, lang=current_language(),
-                           job_aid=current_catalog().job_aids.get(module.id))  # fmt: skip
+    return render_template(
+        "content/module.html",
+        module=module,
+        read=read,
+        lang=current_language(),
+        job_aid=current_catalog().job_aids.get(module.id),
+    )
 
 
 @bp.get("/modules/<module_id>/<lesson_id>")
@@ -76,8 +81,9 @@ def job_aid(module_id: str):
     """The module's job aid as a web page; printing it gives the same one A4 sheet as the PDF."""
     module = module_or_404(module_id)
     sheet = _job_aid_sheet(module.id, current_language())
-    return render_template("content/job_aid.html", module=module, sheet=sheet, sheet_html=sheet_html(sheet),
-                           lang=current_language())  # fmt: skip
+    return render_template(
+        "content/job_aid.html", module=module, sheet=sheet, sheet_html=sheet_html(sheet), lang=current_language()
+    )
 
 
 @bp.get("/modules/<module_id>/job-aid.pdf")

@@ -61,9 +61,7 @@ def course_progress(
     return CourseProgress(progress, continue_at(modules, by_module, last_read))
 
 
-def continue_at(
-    modules: Sequence[Module], read: dict[str, set[str]], last_read: ReadKey | None
-) -> ReadKey | None:
+def continue_at(modules: Sequence[Module], read: dict[str, set[str]], last_read: ReadKey | None) -> ReadKey | None:
     """The first unread lesson after the last one read, wrapping round; None when all are read."""
     order = [(m.id, lesson.id) for m in modules for lesson in m.lessons]
     start = order.index(last_read) + 1 if last_read in order else 0

@@ -28,8 +28,9 @@ def mark_read(session: Session, user: User, module: Module, lesson_id: str, now:
     )
     if session.scalar(exists) is not None:
         return False
-    row = LessonRead(user_id=user.id, module_id=module.id, lesson_id=lesson_id,
-                     content_hash=module.content_hash, read_at=now)  # fmt: skip
+    row = LessonRead(
+        user_id=user.id, module_id=module.id, lesson_id=lesson_id, content_hash=module.content_hash, read_at=now
+    )
     try:
         with session.begin_nested():
             session.add(row)

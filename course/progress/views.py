@@ -19,5 +19,6 @@ def dashboard():
     catalog = current_catalog()
     progress = learner_progress(db.session, current_user, catalog.modules)
     quizzes = quiz_statuses(db.session, current_user, catalog.quizzes, utcnow())
-    return render_template("progress/dashboard.html", progress=progress, catalog=catalog, lang=current_language(),
-                           quizzes=quizzes)
+    return render_template(
+        "progress/dashboard.html", progress=progress, catalog=catalog, lang=current_language(), quizzes=quizzes
+    )

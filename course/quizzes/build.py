@@ -63,12 +63,16 @@ class _Renderer:
 
 def settings_from(fields: dict) -> QuizSettings:
     return QuizSettings(
-        pass_mark=fields["pass_mark"], draw=fields["draw"],
-        shuffle_questions=fields["shuffle_questions"], shuffle_options=fields["shuffle_options"],
-        max_attempts=fields["max_attempts"], cooldown_minutes=fields["cooldown_minutes"],
-        grading=fields["grading"], review=fields["review"],
+        pass_mark=fields["pass_mark"],
+        draw=fields["draw"],
+        shuffle_questions=fields["shuffle_questions"],
+        shuffle_options=fields["shuffle_options"],
+        max_attempts=fields["max_attempts"],
+        cooldown_minutes=fields["cooldown_minutes"],
+        grading=fields["grading"],
+        review=fields["review"],
         draw_per_module=fields["draw_per_module"],
-    )  # fmt: skip
+    )
 
 
 def build_quiz(by_lang: dict[str, QuizFile], digest: str, modules: dict[str, Module]) -> Quiz | None:
@@ -82,8 +86,7 @@ def build_quiz(by_lang: dict[str, QuizFile], digest: str, modules: dict[str, Mod
         message = N_("this text could not be rendered ({error})")
         uk.add(uk.variant.body_line, message, error=type(exc).__name__)
         return None
-    questions = tuple(_question(i, by_lang, rendered, fields["id"])
-                      for i in range(len(uk.body.questions)))  # fmt: skip
+    questions = tuple(_question(i, by_lang, rendered, fields["id"]) for i in range(len(uk.body.questions)))
     return Quiz(
         id=fields["id"],
         title={lang: f.variant.fields["title"] for lang, f in by_lang.items()},
@@ -108,11 +111,11 @@ def _render_file(quiz_file: QuizFile, r: _Renderer) -> dict:
 
 def _render_question(q: QuestionDraft, r: _Renderer) -> dict:
     return {
-        "title": r.inline(q.title), "html": r.block(q.body),
+        "title": r.inline(q.title),
+        "html": r.block(q.body),
         "general": r.block(q.general_feedback),
-        "options": [(r.inline(o.text), r.block(o.feedback), r.inline(o.left) if o.left else "")
-                    for o in q.options],
-    }  # fmt: skip
+        "options": [(r.inline(o.text), r.block(o.feedback), r.inline(o.left) if o.left else "") for o in q.options],
+    }
 
 
 def _question(index: int, by_lang: dict[str, QuizFile], rendered: dict, quiz_id: str) -> Question:
@@ -130,13 +133,19 @@ def _question(index: int, by_lang: dict[str, QuizFile], rendered: dict, quiz_id:
     )
     case = None
     if draft.case:
-        case = Case(draft.case, {lang: rendered[lang]["cases"][draft.case][0] for lang in by_lang},
-                    {lang: rendered[lang]["cases"][draft.case][1] for lang in by_lang})  # fmt: skip
+        case = Case(
+            draft.case,
+            {lang: rendered[lang]["cases"][draft.case][0] for lang in by_lang},
+            {lang: rendered[lang]["cases"][draft.case][1] for lang in by_lang},
+        )
     return Question(
-        id=draft.id, kind=draft.kind, points=draft.points,
+        id=draft.id,
+        kind=draft.kind,
+        points=draft.points,
         title={lang: per_lang[lang]["title"] for lang in by_lang},
         html={lang: per_lang[lang]["html"] for lang in by_lang},
         options=options,
         general_feedback_html={lang: per_lang[lang]["general"] for lang in by_lang},
-        case=case, quiz_id=quiz_id,
-    )  # fmt: skip
+        case=case,
+        quiz_id=quiz_id,
+    )

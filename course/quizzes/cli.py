@@ -30,8 +30,13 @@ def _write(path: Path, text: str) -> None:
 
 @cli.command("import-gift")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Quiz file to write, named QUIZ-ID.uk.md or QUIZ-ID.en.md.")  # fmt: skip
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Quiz file to write, named QUIZ-ID.uk.md or QUIZ-ID.en.md.",
+)
 @click.option("--module", default=None, help="Id of the module the quiz belongs to.")
 @click.option("--title", default=None, help="Quiz title (default: the GIFT category).")
 def import_gift(source: Path, out: Path, module: str | None, title: str | None) -> None:
@@ -51,8 +56,9 @@ def import_gift(source: Path, out: Path, module: str | None, title: str | None) 
 
 @cli.command("export-gift")
 @click.argument("quiz_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="GIFT file to write.")  # fmt: skip
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="GIFT file to write."
+)
 def export_gift(quiz_file: Path, out: Path) -> None:
     """Write a quiz file as Moodle GIFT."""
     text, problems, warnings = export_quiz_file(quiz_file)

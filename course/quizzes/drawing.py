@@ -47,8 +47,7 @@ def draw_attempt(quiz: Quiz, quizzes: Mapping[str, Quiz], seed: int) -> tuple[Dr
     if quiz.settings.shuffle_questions:
         rng.shuffle(questions)
     questions = _cases_together(questions)
-    return tuple(DrawnQuestion(q, _option_order(q, quiz.settings.shuffle_options, rng))
-                 for q in questions)  # fmt: skip
+    return tuple(DrawnQuestion(q, _option_order(q, quiz.settings.shuffle_options, rng)) for q in questions)
 
 
 def _cases_together(questions: list[Question]) -> list[Question]:
@@ -68,8 +67,7 @@ def _option_order(question: Question, shuffle: bool, rng: random.Random) -> tupl
     return tuple(ids)
 
 
-def practice_questions(drawn: tuple[DrawnQuestion, ...], wrong_ids: set[str],
-                       seed: int) -> tuple[DrawnQuestion, ...]:  # fmt: skip
+def practice_questions(drawn: tuple[DrawnQuestion, ...], wrong_ids: set[str], seed: int) -> tuple[DrawnQuestion, ...]:
     """The questions answered wrong, reshuffled, for a practice round that does not count."""
     rng = random.Random(seed)  # noqa: S311
     missed = [d for d in drawn if d.question.id in wrong_ids]

@@ -18,8 +18,16 @@ from course.problems import N_, Problem
 
 META_PREFIX = "// frontline:"
 QUIZ_META_PREFIX = "// frontline-quiz:"
-ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003",
-           "\\{": "\ue004", "\\}": "\ue005", "\\~": "\ue006", "\\n": "\ue007"}  # fmt: skip
+ESCAPES = {
+    "\\\\": "\ue000",
+    "\\:": "\ue001",
+    "\\#": "\ue002",
+    "\\=": "\ue003",
+    "\\{": "\ue004",
+    "\\}": "\ue005",
+    "\\~": "\ue006",
+    "\\n": "\ue007",
+}
 UNESCAPES = dict(zip(ESCAPES.values(), ["\\", ":", "#", "=", "{", "}", "~", "\n"], strict=True))
 FORMATS = ("moodle", "html", "plain", "markdown")
 TF_VALUES = {"T": True, "TRUE": True, "F": False, "FALSE": False}
@@ -197,8 +205,9 @@ def _read_answers(item: GiftItem, answers: str) -> None:
                 raise GiftSyntaxError(N_("a matching answer needs '->' between its two sides"))
             left, _, right = part.partition("->")
             left_text = _format(left, fmt)
-            item.answers.append(GiftAnswer(Text(unescape(right).strip(), "plain"), Text(""), 1.0,
-                                           left_text if left_text.text else None))  # fmt: skip
+            item.answers.append(
+                GiftAnswer(Text(unescape(right).strip(), "plain"), Text(""), 1.0, left_text if left_text.text else None)
+            )
     elif answers.partition("#")[0].strip() in TF_VALUES:
         item.kind = "truefalse"
         value, wrong, right = (answers.split("#", 2) + ["", ""])[:3]
@@ -220,8 +229,9 @@ def _choice(part: str, fmt: str) -> GiftAnswer:
         try:
             weight, part = float(number) / 100, rest.strip()
         except ValueError:
-            raise GiftSyntaxError(N_("the answer weight '%{weight}%' is not a number"),
-                                  weight=unescape(number)) from None  # fmt: skip
+            raise GiftSyntaxError(
+                N_("the answer weight '%{weight}%' is not a number"), weight=unescape(number)
+            ) from None
     answer, _, feedback = part.partition("#")
     return GiftAnswer(_format(answer, fmt), _format(feedback, fmt), weight)
 
@@ -247,7 +257,7 @@ def escape(text: str) -> str:
         (":", "\\:"),
         ("\n", "\\n"),
     ):
-        text = text.replace(char, replacement)  # fmt: skip
+        text = text.replace(char, replacement)
     return text
 
 

@@ -38,23 +38,69 @@ UNCONVERTIBLE = {
     "essay": N_("essay questions cannot be converted: they need a person to mark them"),
     "numerical": N_(
         "numerical questions cannot be converted: quizzes here have single, multiple, true/false and matching questions"
-    ),  # fmt: skip
+    ),
     "shortanswer": N_(
         "short-answer questions cannot be converted: quizzes here have single, "
         "multiple, true/false and matching questions"
-    ),  # fmt: skip
+    ),
 }
-TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
-    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
-    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "'": "", "’": "",
-    "ʼ": "", "ы": "y", "э": "e", "ё": "io", "ъ": "",
-})  # fmt: skip
+TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "h",
+        "ґ": "g",
+        "д": "d",
+        "е": "e",
+        "є": "ie",
+        "ж": "zh",
+        "з": "z",
+        "и": "y",
+        "і": "i",
+        "ї": "i",
+        "й": "i",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ь": "",
+        "ю": "iu",
+        "я": "ia",
+        "'": "",
+        "’": "",
+        "ʼ": "",
+        "ы": "y",
+        "э": "e",
+        "ё": "io",
+        "ъ": "",
+    }
+)
 SHARED_SETTINGS = (
-    "module", "final", "draw_per_module", "pass_mark", "draw", "shuffle_questions",
-    "shuffle_options", "max_attempts", "cooldown_minutes", "grading", "review",
-)  # fmt: skip
+    "module",
+    "final",
+    "draw_per_module",
+    "pass_mark",
+    "draw",
+    "shuffle_questions",
+    "shuffle_options",
+    "max_attempts",
+    "cooldown_minutes",
+    "grading",
+    "review",
+)
 
 
 @dataclass(slots=True)
@@ -90,8 +136,9 @@ def to_markdown(text: Text) -> str:
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", escaped)
 
 
-def gift_to_quiz(gift: GiftFile, path: str, quiz_id: str, lang: str,
-                 module: str | None = None, title: str | None = None) -> ImportResult:  # fmt: skip
+def gift_to_quiz(
+    gift: GiftFile, path: str, quiz_id: str, lang: str, module: str | None = None, title: str | None = None
+) -> ImportResult:
     """The quiz file text for every convertible question of `gift`, plus what was not converted."""
     result = ImportResult(None, 0, list(gift.problems))
     converter = _Importer(path, lang, result)
@@ -153,13 +200,13 @@ class _Importer:
         meta = item.meta
         base = _valid_id(meta.get("id")) or slug(item.name) or slug(item.text.text)
         title, body = _split_title(to_markdown(item.text), item.name)
-        draft = QuestionDraft("", title, item.line, body=body,
-                              general_feedback=to_markdown(item.general_feedback))  # fmt: skip
+        draft = QuestionDraft("", title, item.line, body=body, general_feedback=to_markdown(item.general_feedback))
         draft.case = meta["case"] if "case" in meta else self.case
         points = meta.get("points")
         draft.points = points if isinstance(points, int) and 1 <= points <= 100 else 1
-        converted = {"multichoice": self._choice, "truefalse": self._truefalse,
-                     "match": self._matching}[item.kind](item, draft)  # fmt: skip
+        converted = {"multichoice": self._choice, "truefalse": self._truefalse, "match": self._matching}[item.kind](
+            item, draft
+        )
         if not converted:
             return
         _apply_option_ids(draft, meta.get("options"))
@@ -170,8 +217,9 @@ class _Importer:
         draft.id = _unique(base, self.used, f"question-{len(self.questions) + 1}")
         if any(not o.feedback for o in draft.options if o.mark is not None or o.left):
             if not (draft.kind == MATCHING and draft.general_feedback):
-                self.warn(item, N_("some options have no feedback: write it before publishing "
-                                   "('content check' lists them)"))  # fmt: skip
+                self.warn(
+                    item, N_("some options have no feedback: write it before publishing ('content check' lists them)")
+                )
         self.questions.append(draft)
 
     def _choice(self, item: GiftItem, draft: QuestionDraft) -> bool:
@@ -181,8 +229,9 @@ class _Importer:
         if item.single:
             correct = [a.weight >= 0.999 for a in item.answers]
             if any(0 < a.weight < 0.999 for a in item.answers):
-                self.warn(item, N_("partial credit (%n%) dropped: a single-choice question here "
-                                   "has one correct answer"))  # fmt: skip
+                self.warn(
+                    item, N_("partial credit (%n%) dropped: a single-choice question here has one correct answer")
+                )
         else:
             correct = [a.weight > 0 for a in item.answers]
             positive = {round(a.weight, 3) for a in item.answers if a.weight > 0}
@@ -202,8 +251,9 @@ class _Importer:
         for answer, is_correct in zip(item.answers, correct, strict=True):
             text = to_markdown(answer.text)
             option_id = _unique(slug(answer.text.text, 30), used, f"option-{len(used) + 1}")
-            draft.options.append(OptionDraft(option_id, text, to_markdown(answer.feedback),
-                                             item.line, "x" if is_correct else " "))  # fmt: skip
+            draft.options.append(
+                OptionDraft(option_id, text, to_markdown(answer.feedback), item.line, "x" if is_correct else " ")
+            )
         return True
 
     def _truefalse(self, item: GiftItem, draft: QuestionDraft) -> bool:
@@ -214,8 +264,7 @@ class _Importer:
             option_id = answer.text.text
             mark = "x" if (option_id == "true") == item.truth else " "
             label = str(labels.get(option_id) or default)
-            draft.options.append(OptionDraft(option_id, label, to_markdown(answer.feedback),
-                                             item.line, mark))  # fmt: skip
+            draft.options.append(OptionDraft(option_id, label, to_markdown(answer.feedback), item.line, mark))
         return True
 
     def _matching(self, item: GiftItem, draft: QuestionDraft) -> bool:
@@ -229,8 +278,7 @@ class _Importer:
             source = answer.left.text if answer.left else answer.text.text
             option_id = _unique(slug(source, 30), used, f"item-{len(used) + 1}")
             left = to_markdown(answer.left) if answer.left else ""
-            draft.options.append(OptionDraft(option_id, to_markdown(answer.text), "", item.line,
-                                             None, left))  # fmt: skip
+            draft.options.append(OptionDraft(option_id, to_markdown(answer.text), "", item.line, None, left))
         return True
 
 
@@ -263,9 +311,12 @@ def quiz_to_gift(fields: dict[str, Any], body: QuizBody, path: str) -> tuple[str
     """GIFT text for a parsed quiz file, plus warnings about what Moodle cannot keep."""
     warnings: list[Problem] = []
     settings = {k: fields[k] for k in ("title", *SHARED_SETTINGS) if fields.get(k) is not None}
-    out = [f"// Exported from the Frontline quiz '{fields['id']}'.",
-           meta_comment(QUIZ_META_PREFIX, settings),
-           f"$CATEGORY: $course$/{fields['id']}", ""]  # fmt: skip
+    out = [
+        f"// Exported from the Frontline quiz '{fields['id']}'.",
+        meta_comment(QUIZ_META_PREFIX, settings),
+        f"$CATEGORY: $course$/{fields['id']}",
+        "",
+    ]
     cases = {c.id: c for c in body.cases}
     written: set[str] = set()
     for draft in body.questions:
@@ -287,9 +338,12 @@ def _text(title: str, body: str) -> str:
 
 def _export_question(draft: QuestionDraft, path: str, warnings: list[Problem]) -> str:
     meta: dict[str, Any] = {
-        "id": draft.id, "type": draft.kind, "points": draft.points, "case": draft.case,
+        "id": draft.id,
+        "type": draft.kind,
+        "points": draft.points,
+        "case": draft.case,
         "options": [o.id for o in draft.options],
-    }  # fmt: skip
+    }
     head = f"::{escape(draft.title)}::[markdown]{escape(_text(draft.title, draft.body))}"
     general = f"\t####{escape(draft.general_feedback)}\n" if draft.general_feedback.strip() else ""
     if draft.kind == TRUEFALSE:
@@ -325,8 +379,7 @@ def _prefix(kind: str, is_correct: bool, correct: int) -> str:
     return f"~%{weight}%" if is_correct else f"~%-{weight}%"
 
 
-def import_gift_file(source: Path, out: Path, module: str | None = None,
-                     title: str | None = None) -> ImportResult:  # fmt: skip
+def import_gift_file(source: Path, out: Path, module: str | None = None, title: str | None = None) -> ImportResult:
     """Read a GIFT file and convert it for the quiz file `out` (named QUIZ-ID.LANG.md)."""
     shown = display_path(source)
     match = FILE_NAME.match(out.name)

@@ -94,8 +94,7 @@ def load_quizzes(quizzes_dir: Path, modules: dict[str, Module]) -> tuple[dict[st
         check_links(quiz_file, quiz_file.variant.fields.get("module"), modules)
     groups, _ = group_by_id([f.variant for f in files], "quiz")
     by_variant = {id(f.variant): f for f in files}
-    grouped = {qid: {lang: by_variant[id(v)] for lang, v in langs.items()}
-               for qid, langs in groups.items()}  # fmt: skip
+    grouped = {qid: {lang: by_variant[id(v)] for lang, v in langs.items()} for qid, langs in groups.items()}
     for by_lang in grouped.values():
         check_parity(by_lang)
     _check_across_quizzes(grouped)
@@ -135,15 +134,17 @@ def _check_questions(quiz_file: QuizFile) -> None:
     seen: set[str] = set()
     for draft in body.questions:
         if draft.id and draft.id in seen:
-            quiz_file.add(draft.line, N_("the question id '{id}' is used twice in this file"),
-                          id=draft.id)  # fmt: skip
+            quiz_file.add(draft.line, N_("the question id '{id}' is used twice in this file"), id=draft.id)
         seen.add(draft.id)
         if draft.case and draft.case not in case_ids:
             message = N_("the case '{case}' does not exist in this file: start it with '# Title {{#{case}}}' above")
             quiz_file.add(draft.line, message, case=draft.case)
         if draft.kind and draft.kind not in REGISTRY:
-            quiz_file.add(draft.line, N_("unknown question type '{type}': use single, multiple, "
-                                         "truefalse or matching"), type=draft.kind)  # fmt: skip
+            quiz_file.add(
+                draft.line,
+                N_("unknown question type '{type}': use single, multiple, truefalse or matching"),
+                type=draft.kind,
+            )
         elif draft.kind:
             for line, message, params in question_type(draft.kind).check(draft):
                 quiz_file.add(line, message, **params)
@@ -156,24 +157,28 @@ def _check_settings(quiz_file: QuizFile, modules: dict[str, Module]) -> None:
     lines = _key_lines(quiz_file)
     module, final = fields.get("module"), fields.get("final")
     if final and module:
-        quiz_file.add(lines("module"), N_("the final assessment belongs to no module: remove "
-                                          "'module'"))  # fmt: skip
+        quiz_file.add(lines("module"), N_("the final assessment belongs to no module: remove 'module'"))
     elif not final and not module:
         quiz_file.add(1, N_("the key 'module' is missing (or set 'final: true')"))
     elif module and module not in modules:
-        quiz_file.add(lines("module"), N_("the module '{module}' does not exist or has problems "
-                                          "of its own"), module=module)  # fmt: skip
+        quiz_file.add(
+            lines("module"), N_("the module '{module}' does not exist or has problems of its own"), module=module
+        )
     if fields.get("draw_per_module") and not final:
-        quiz_file.add(lines("draw_per_module"), N_("'draw_per_module' is only for the final "
-                                                   "assessment ('final: true')"))  # fmt: skip
+        quiz_file.add(
+            lines("draw_per_module"), N_("'draw_per_module' is only for the final assessment ('final: true')")
+        )
     count = len(quiz_file.body.questions)
     draw = fields.get("draw")
     if draw and draw > count:
-        quiz_file.add(lines("draw"), N_("'draw' is {draw} but the file has only {count} "
-                                        "questions"), draw=draw, count=count)  # fmt: skip
+        quiz_file.add(
+            lines("draw"), N_("'draw' is {draw} but the file has only {count} questions"), draw=draw, count=count
+        )
     if not final and count == 0:
-        quiz_file.add(quiz_file.variant.body_line, N_("the quiz has no questions: start each "
-                      "with '## Question {{#question-id type=single}}'"))  # fmt: skip
+        quiz_file.add(
+            quiz_file.variant.body_line,
+            N_("the quiz has no questions: start each with '## Question {{#question-id type=single}}'"),
+        )
     if final and count == 0 and not fields.get("draw_per_module"):
         quiz_file.add(1, N_("the final assessment has no questions and no 'draw_per_module'"))
 
@@ -198,14 +203,22 @@ def _compare(ref: QuizFile, other: QuizFile) -> None:
             other.add(lines(key), N_("'{key}' differs from {other}"), key=key, other=ref.path)
     ref_cases = [c.id for c in ref.body.cases]
     if [c.id for c in other.body.cases] != ref_cases:
-        other.add(other.variant.body_line, N_("the case ids differ from {other}: {expected}"),
-                  other=ref.path, expected=", ".join(ref_cases))  # fmt: skip
+        other.add(
+            other.variant.body_line,
+            N_("the case ids differ from {other}: {expected}"),
+            other=ref.path,
+            expected=", ".join(ref_cases),
+        )
     expected = [q.id for q in ref.body.questions]
     actual = [q.id for q in other.body.questions]
     if actual != expected:
-        other.add(other.variant.body_line, N_("the question ids {actual} differ from {expected} "
-                  "in {other}"), actual=", ".join(actual), expected=", ".join(expected),
-                  other=ref.path)  # fmt: skip
+        other.add(
+            other.variant.body_line,
+            N_("the question ids {actual} differ from {expected} in {other}"),
+            actual=", ".join(actual),
+            expected=", ".join(expected),
+            other=ref.path,
+        )
         return
     for mine, theirs in zip(other.body.questions, ref.body.questions, strict=True):
         _compare_question(other, mine, theirs, ref.path)
@@ -214,16 +227,20 @@ def _compare(ref: QuizFile, other: QuizFile) -> None:
 def _compare_question(quiz_file: QuizFile, mine: Any, theirs: Any, other: str) -> None:
     for key, value in (("type", mine.kind), ("points", mine.points), ("case", mine.case)):
         if value != getattr(theirs, {"type": "kind"}.get(key, key)):
-            quiz_file.add(mine.line, N_("the question '{id}': '{key}' differs from {other}"),
-                          id=mine.id, key=key, other=other)  # fmt: skip
+            quiz_file.add(
+                mine.line, N_("the question '{id}': '{key}' differs from {other}"), id=mine.id, key=key, other=other
+            )
     if [o.id for o in mine.options] != [o.id for o in theirs.options]:
-        quiz_file.add(mine.line, N_("the question '{id}': the option ids differ from {other}"),
-                      id=mine.id, other=other)  # fmt: skip
+        quiz_file.add(mine.line, N_("the question '{id}': the option ids differ from {other}"), id=mine.id, other=other)
         return
     for option, ref_option in zip(mine.options, theirs.options, strict=True):
         if option.mark != ref_option.mark or bool(option.left) != bool(ref_option.left):
-            quiz_file.add(option.line, N_("the option '{id}': which answers are correct differs "
-                          "from {other}"), id=option.id, other=other)  # fmt: skip
+            quiz_file.add(
+                option.line,
+                N_("the option '{id}': which answers are correct differs from {other}"),
+                id=option.id,
+                other=other,
+            )
 
 
 def _check_across_quizzes(grouped: dict[str, dict[str, QuizFile]]) -> None:
@@ -241,15 +258,23 @@ def _check_across_quizzes(grouped: dict[str, dict[str, QuizFile]]) -> None:
         module = fields.get("module")
         if module and not fields.get("final"):
             if module in module_owner:
-                first.add(1, N_("the module '{module}' already has a quiz: {other}"),
-                          module=module, other=module_owner[module])  # fmt: skip
+                first.add(
+                    1,
+                    N_("the module '{module}' already has a quiz: {other}"),
+                    module=module,
+                    other=module_owner[module],
+                )
             module_owner.setdefault(module, first.path)
         for quiz_file in by_lang.values():
             for draft in quiz_file.body.questions:
                 key = draft.id
                 if key and owners.get(key, quiz_id) != quiz_id:
-                    quiz_file.add(draft.line, N_("the question id '{id}' is already used in the "
-                                  "quiz '{other}'"), id=key, other=owners[key])  # fmt: skip
+                    quiz_file.add(
+                        draft.line,
+                        N_("the question id '{id}' is already used in the quiz '{other}'"),
+                        id=key,
+                        other=owners[key],
+                    )
                 owners.setdefault(key, quiz_id)
 
 
@@ -257,8 +282,7 @@ def _is_final(by_lang: dict[str, QuizFile]) -> bool:
     return any(f.variant.fields.get("final") for f in by_lang.values())
 
 
-def _build(by_lang: dict[str, QuizFile], modules: dict[str, Module],
-           built: dict[str, Quiz]) -> Quiz | None:  # fmt: skip
+def _build(by_lang: dict[str, QuizFile], modules: dict[str, Module], built: dict[str, Quiz]) -> Quiz | None:
     files = list(by_lang.values())
     if any(f.variant.problems for f in files) or set(by_lang) != set(LANGUAGES):
         return None
@@ -279,9 +303,13 @@ def _check_final(quiz_file: QuizFile, built: dict[str, Quiz]) -> None:
         return
     for quiz in built.values():
         if quiz.module_id and len(quiz.questions) < per_module:
-            quiz_file.add(_key_lines(quiz_file)("draw_per_module"), N_("'draw_per_module' is "
-                          "{draw} but the quiz '{quiz}' has only {count} questions"),
-                          draw=per_module, quiz=quiz.id, count=len(quiz.questions))  # fmt: skip
+            quiz_file.add(
+                _key_lines(quiz_file)("draw_per_module"),
+                N_("'draw_per_module' is {draw} but the quiz '{quiz}' has only {count} questions"),
+                draw=per_module,
+                quiz=quiz.id,
+                count=len(quiz.questions),
+            )
 
 
 def _final_hash(own: str, built: dict[str, Quiz]) -> str:

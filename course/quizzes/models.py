@@ -25,11 +25,17 @@ FINISHED = "finished"
 class QuizAttempt(db.Model):
     __tablename__ = "quiz_attempt"
     __table_args__ = (
-        Index("uq_quiz_attempt_open", "user_id", "quiz_id", "is_practice", unique=True,
-              sqlite_where=text("status = 'in_progress'"),
-              postgresql_where=text("status = 'in_progress'")),
+        Index(
+            "uq_quiz_attempt_open",
+            "user_id",
+            "quiz_id",
+            "is_practice",
+            unique=True,
+            sqlite_where=text("status = 'in_progress'"),
+            postgresql_where=text("status = 'in_progress'"),
+        ),
         Index("ix_quiz_attempt_user_quiz", "user_id", "quiz_id"),
-    )  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Opaque id for URLs, so attempt numbers cannot be guessed or enumerated (AC-3).

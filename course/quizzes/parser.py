@@ -119,8 +119,9 @@ def _feed_answers(state: _State, question: QuestionDraft, line: str, number: int
         state.lines.append("")
         return
     if not state.stray_reported:
-        message = N_("unexpected text after the options: indent feedback by two spaces, "
-                     "and start general feedback with '>'")  # fmt: skip
+        message = N_(
+            "unexpected text after the options: indent feedback by two spaces, and start general feedback with '>'"
+        )
         state.body.problems.append((number, message, {}))
         state.stray_reported = True
 
@@ -141,8 +142,9 @@ def _parse_option(state: _State, line: str, number: int, kind: str) -> OptionDra
         left = match.groupdict().get("left") or ""
         option = OptionDraft(match["id"] or "", match["right"], "", number, None, left)
     else:
-        message = N_("an option must start with '- [x]' or '- [ ]' (or, in matching, "
-                     "'- left side {{#id}} => right side')")  # fmt: skip
+        message = N_(
+            "an option must start with '- [x]' or '- [ ]' (or, in matching, '- left side {{#id}} => right side')"
+        )
         problems.append((number, message, {}))
         return OptionDraft("", line[1:].strip(), "", number, " ")
     if not option.id:
@@ -176,8 +178,7 @@ def _start_heading(state: _State, match: re.Match[str], number: int) -> None:
     state.stray_reported = False
     if match["level"] == "#":
         for token in tokens[1:]:
-            problems.append((number, N_("a case heading takes only its id, not '{token}'"),
-                             {"token": token}))  # fmt: skip
+            problems.append((number, N_("a case heading takes only its id, not '{token}'"), {"token": token}))
         state.body.cases.append(CaseDraft(item_id, title, number))
         state.phase = "case"
         return
@@ -192,8 +193,9 @@ def _read_question_attrs(question: QuestionDraft, tokens: list[str], problems: l
     for token in tokens:
         key, sep, value = token.partition("=")
         if not sep or key not in QUESTION_KEYS:
-            problems.append((number, N_("unknown question setting '{token}': use type=, points= "
-                                        "or case="), {"token": token}))  # fmt: skip
+            problems.append(
+                (number, N_("unknown question setting '{token}': use type=, points= or case="), {"token": token})
+            )
             continue
         if key in question.attr_lines:
             problems.append((number, N_("the setting '{key}' appears twice"), {"key": key}))
@@ -204,8 +206,9 @@ def _read_question_attrs(question: QuestionDraft, tokens: list[str], problems: l
         problems.append((number, message, {"id": question.id}))
     points = question.attr_lines.get("points", "1")
     if not points.isascii() or not points.isdigit() or not 1 <= int(points) <= 100:
-        problems.append((number, N_("points must be a whole number from 1 to 100, not '{value}'"),
-                         {"value": points[:20]}))  # fmt: skip
+        problems.append(
+            (number, N_("points must be a whole number from 1 to 100, not '{value}'"), {"value": points[:20]})
+        )
     else:
         question.points = int(points)
     question.case = question.attr_lines.get("case") or None

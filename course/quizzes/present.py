@@ -104,21 +104,37 @@ def asked_page(
         case_title, case_html = _case(q, lang, shown)
         by_id = {o.id: o for o in q.options}
         tokens = {option_id: f"c{i}" for i, option_id in enumerate(item.option_order)}
-        options = tuple(AskedOption(tokens[o] if q.kind == MATCHING else o, pick(by_id[o].html, lang),
-                                    o in response.chosen) for o in item.option_order)  # fmt: skip
+        options = tuple(
+            AskedOption(tokens[o] if q.kind == MATCHING else o, pick(by_id[o].html, lang), o in response.chosen)
+            for o in item.option_order
+        )
         chosen = response.match_map()
-        prompts = tuple(AskedPrompt(p.id, pick(p.left_html, lang), tokens.get(chosen.get(p.id, ""), ""))
-                        for p in q.prompts)  # fmt: skip
-        result.append(AskedQuestion(q.id, page * PAGE_SIZE + offset + 1, q.kind, q.points,
-                                    pick(q.title, lang), pick(q.html, lang), case_title, case_html,
-                                    options, prompts))  # fmt: skip
+        prompts = tuple(
+            AskedPrompt(p.id, pick(p.left_html, lang), tokens.get(chosen.get(p.id, ""), "")) for p in q.prompts
+        )
+        result.append(
+            AskedQuestion(
+                q.id,
+                page * PAGE_SIZE + offset + 1,
+                q.kind,
+                q.points,
+                pick(q.title, lang),
+                pick(q.html, lang),
+                case_title,
+                case_html,
+                options,
+                prompts,
+            )
+        )
     return result
 
 
 def reviewed(
-    drawn: Sequence[DrawnQuestion], responses: Mapping[str, Response],
-    results: Mapping[str, list], lang: str,
-) -> list[ReviewedQuestion]:  # fmt: skip
+    drawn: Sequence[DrawnQuestion],
+    responses: Mapping[str, Response],
+    results: Mapping[str, list],
+    lang: str,
+) -> list[ReviewedQuestion]:
     """Every question with the learner's answers, what was right, and the feedback."""
     shown: set[str] = set()
     out = []
@@ -127,20 +143,41 @@ def reviewed(
         response = responses.get(q.id, Response())
         score, is_correct = results.get(q.id, ["0/1", False])
         by_id = {o.id: o for o in q.options}
-        options = tuple(ReviewedOption(pick(by_id[o].html, lang), o in response.chosen,
-                                       by_id[o].is_correct, pick(by_id[o].feedback_html, lang))
-                        for o in item.option_order)  # fmt: skip
+        options = tuple(
+            ReviewedOption(
+                pick(by_id[o].html, lang), o in response.chosen, by_id[o].is_correct, pick(by_id[o].feedback_html, lang)
+            )
+            for o in item.option_order
+        )
         chosen = response.match_map()
-        prompts = tuple((pick(p.left_html, lang),
-                         pick(by_id[chosen[p.id]].html, lang) if p.id in chosen else "",
-                         pick(p.html, lang), chosen.get(p.id) == p.id, pick(p.feedback_html, lang))
-                        for p in q.prompts)  # fmt: skip
+        prompts = tuple(
+            (
+                pick(p.left_html, lang),
+                pick(by_id[chosen[p.id]].html, lang) if p.id in chosen else "",
+                pick(p.html, lang),
+                chosen.get(p.id) == p.id,
+                pick(p.feedback_html, lang),
+            )
+            for p in q.prompts
+        )
         case_title, case_html = _case(q, lang, shown)
-        out.append(ReviewedQuestion(
-            number, q.kind, pick(q.title, lang), pick(q.html, lang), case_title, case_html,
-            q.points, _points(score), bool(is_correct), not response.is_empty, options,
-            pick(q.general_feedback_html, lang), prompts,
-        ))  # fmt: skip
+        out.append(
+            ReviewedQuestion(
+                number,
+                q.kind,
+                pick(q.title, lang),
+                pick(q.html, lang),
+                case_title,
+                case_html,
+                q.points,
+                _points(score),
+                bool(is_correct),
+                not response.is_empty,
+                options,
+                pick(q.general_feedback_html, lang),
+                prompts,
+            )
+        )
     return out
 
 

@@ -42,8 +42,7 @@ def _common_checks(draft: QuestionDraft, minimum: int) -> list[Found]:
     found: list[Found] = []
     if len(draft.options) < minimum:
         message = N_("the question '{id}' needs at least {minimum} options, it has {count}")
-        found.append((draft.line, message, {"id": draft.id, "minimum": minimum,
-                                            "count": len(draft.options)}))  # fmt: skip
+        found.append((draft.line, message, {"id": draft.id, "minimum": minimum, "count": len(draft.options)}))
     if len(draft.options) > MAX_OPTIONS:
         message = N_("the question '{id}' has more than {maximum} options")
         found.append((draft.line, message, {"id": draft.id, "maximum": MAX_OPTIONS}))
@@ -69,8 +68,10 @@ class _ChoiceType:
                 message = N_("in a {kind} question each option starts with '- [x]' or '- [ ]'")
                 found.append((option.line, message, {"kind": self.name}))
             elif not option.feedback.strip():
-                message = N_("the option '{id}' has no feedback: explain under it, indented by "
-                             "two spaces, why it is right or wrong and on what source")  # fmt: skip
+                message = N_(
+                    "the option '{id}' has no feedback: explain under it, indented by "
+                    "two spaces, why it is right or wrong and on what source"
+                )
                 found.append((option.line, message, {"id": option.id}))
         correct = sum(1 for o in draft.options if o.mark == "x")
         found.extend(self.check_correct(draft, correct))
@@ -78,8 +79,7 @@ class _ChoiceType:
 
     def check_correct(self, draft: QuestionDraft, correct: int) -> list[Found]:
         if correct == 0:
-            return [(draft.line, N_("the question '{id}' has no correct option: mark one "
-                                    "with [x]"), {"id": draft.id})]  # fmt: skip
+            return [(draft.line, N_("the question '{id}' has no correct option: mark one with [x]"), {"id": draft.id})]
         if correct > 1:
             message = N_("the question '{id}' is single choice but has {count} correct options")
             return [(draft.line, message, {"id": draft.id, "count": correct})]
@@ -98,9 +98,15 @@ class _ChoiceType:
         correct = question.correct_ids
         is_correct = response.chosen == correct
         score = Fraction(question.points) if is_correct else Fraction(0)
-        return QuestionResult(question.id, score, question.points, is_correct,
-                              not response.is_empty, response.chosen - correct,
-                              correct - response.chosen)  # fmt: skip
+        return QuestionResult(
+            question.id,
+            score,
+            question.points,
+            is_correct,
+            not response.is_empty,
+            response.chosen - correct,
+            correct - response.chosen,
+        )
 
 
 class SingleChoice(_ChoiceType):
@@ -113,8 +119,7 @@ class TrueFalse(_ChoiceType):
     def check(self, draft: QuestionDraft) -> list[Found]:
         found = super().check(draft)
         if sorted(o.id for o in draft.options) != ["false", "true"]:
-            message = N_("a true/false question has exactly two options, with ids 'true' and "
-                         "'false'")  # fmt: skip
+            message = N_("a true/false question has exactly two options, with ids 'true' and 'false'")
             found.append((draft.line, message, {}))
         return found
 
@@ -127,8 +132,7 @@ class MultipleChoice(_ChoiceType):
 
     def check_correct(self, draft: QuestionDraft, correct: int) -> list[Found]:
         if correct == 0:
-            return [(draft.line, N_("the question '{id}' has no correct option: mark one "
-                                    "with [x]"), {"id": draft.id})]  # fmt: skip
+            return [(draft.line, N_("the question '{id}' has no correct option: mark one with [x]"), {"id": draft.id})]
         return []
 
     def grade(self, question: Question, response: Response) -> QuestionResult:
@@ -137,9 +141,15 @@ class MultipleChoice(_ChoiceType):
         right = len(response.chosen & correct)
         wrong = len(response.chosen - correct)
         score = max(Fraction(0), share * (right - wrong))
-        return QuestionResult(question.id, score, question.points, response.chosen == correct,
-                              not response.is_empty, response.chosen - correct,
-                              correct - response.chosen)  # fmt: skip
+        return QuestionResult(
+            question.id,
+            score,
+            question.points,
+            response.chosen == correct,
+            not response.is_empty,
+            response.chosen - correct,
+            correct - response.chosen,
+        )
 
 
 class Matching:
@@ -154,8 +164,10 @@ class Matching:
         found = _common_checks(draft, 2)
         for option in draft.options:
             if option.mark is not None:
-                message = N_("in a matching question each item is '- left side {{#id}} => right "
-                             "side', or '- => wrong answer {{#id}}'")  # fmt: skip
+                message = N_(
+                    "in a matching question each item is '- left side {{#id}} => right "
+                    "side', or '- => wrong answer {{#id}}'"
+                )
                 found.append((option.line, message, {}))
         prompts = [o for o in draft.options if o.mark is None and o.left]
         if len(prompts) < 2:
@@ -166,8 +178,9 @@ class Matching:
             message = N_("the matching question '{id}' has the same right side twice")
             found.append((draft.line, message, {"id": draft.id}))
         if any(not o.feedback.strip() for o in prompts) and not draft.general_feedback.strip():
-            message = N_("the matching question '{id}' needs feedback: under each item, or as "
-                         "general feedback starting with '>'")  # fmt: skip
+            message = N_(
+                "the matching question '{id}' needs feedback: under each item, or as general feedback starting with '>'"
+            )
             found.append((draft.line, message, {"id": draft.id}))
         return found
 
@@ -189,8 +202,9 @@ class Matching:
         wrong = frozenset(p.id for p in prompts if p.id in chosen and chosen[p.id] != p.id)
         missed = frozenset(p.id for p in prompts if p.id not in chosen)
         score = Fraction(question.points * len(right), len(prompts)) if prompts else Fraction(0)
-        return QuestionResult(question.id, score, question.points, len(right) == len(prompts),
-                              not response.is_empty, wrong, missed)  # fmt: skip
+        return QuestionResult(
+            question.id, score, question.points, len(right) == len(prompts), not response.is_empty, wrong, missed
+        )
 
 
 REGISTRY: dict[str, QuestionType] = {t.name: t for t in (SingleChoice(), MultipleChoice(), TrueFalse(), Matching())}

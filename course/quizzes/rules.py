@@ -74,9 +74,11 @@ def retake_decision(settings: QuizSettings, attempts: Sequence[GradedAttempt], n
 
 
 def quiz_status(
-    settings: QuizSettings, attempts: Sequence[GradedAttempt], now: datetime,
+    settings: QuizSettings,
+    attempts: Sequence[GradedAttempt],
+    now: datetime,
     in_progress: bool = False,
-) -> QuizStatus:  # fmt: skip
+) -> QuizStatus:
     """Not started, in progress, passed, or failed (with when the next attempt is allowed)."""
     decision = retake_decision(settings, attempts, now)
     counting = counting_attempt(settings.grading, attempts)

@@ -95,12 +95,11 @@ def finished_attempts(session: Session, user_id: int, limit: int = 100) -> list[
     return list(
         session.scalars(
             select(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.is_practice.is_(False),
-                   QuizAttempt.status == FINISHED)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.is_practice.is_(False), QuizAttempt.status == FINISHED)
             .order_by(QuizAttempt.finished_at.desc(), QuizAttempt.id.desc())
             .limit(limit)
         )
-    )  # fmt: skip
+    )
 
 
 def _as_graded(attempt: QuizAttempt) -> GradedAttempt:
@@ -124,8 +123,7 @@ def start_attempt(
         raise RetakeNotAllowed(decision.reason, decision.next_allowed_at)
     drawn = draw_attempt(quiz, quizzes, secrets.randbits(32))
     store_content(session, quiz, quizzes, now)
-    return _insert(session, learner, quiz.id, quiz.content_hash, snapshot_of(drawn, quiz.settings),
-                   now)  # fmt: skip
+    return _insert(session, learner, quiz.id, quiz.content_hash, snapshot_of(drawn, quiz.settings), now)
 
 
 def snapshot_of(drawn: tuple[DrawnQuestion, ...], settings: QuizSettings) -> dict[str, Any]:
@@ -136,15 +134,28 @@ def snapshot_of(drawn: tuple[DrawnQuestion, ...], settings: QuizSettings) -> dic
 
 
 def _insert(
-    session: Session, learner: User, quiz_id: str, content_hash: str, snapshot: dict[str, Any],
-    now: datetime, practice_of: QuizAttempt | None = None,
-) -> QuizAttempt:  # fmt: skip
+    session: Session,
+    learner: User,
+    quiz_id: str,
+    content_hash: str,
+    snapshot: dict[str, Any],
+    now: datetime,
+    practice_of: QuizAttempt | None = None,
+) -> QuizAttempt:
     attempt = QuizAttempt(
-        public_id=new_public_id(), user_id=learner.id, quiz_id=quiz_id,
-        content_hash=content_hash, is_practice=practice_of is not None, status=IN_PROGRESS,
-        version=0, snapshot=snapshot, answers={}, started_at=now, updated_at=now,
+        public_id=new_public_id(),
+        user_id=learner.id,
+        quiz_id=quiz_id,
+        content_hash=content_hash,
+        is_practice=practice_of is not None,
+        status=IN_PROGRESS,
+        version=0,
+        snapshot=snapshot,
+        answers={},
+        started_at=now,
+        updated_at=now,
         practice_of_id=practice_of.id if practice_of else None,
-    )  # fmt: skip
+    )
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -167,8 +178,7 @@ def store_content(session: Session, quiz: Quiz, quizzes: Mapping[str, Quiz], now
     if session.scalar(stored) is not None:
         return
     pool = [q for source, _ in question_pool(quiz, quizzes) for q in source.questions]
-    row = QuizContent(content_hash=quiz.content_hash, quiz_id=quiz.id,
-                      questions=content_to_json(pool), stored_at=now)  # fmt: skip
+    row = QuizContent(content_hash=quiz.content_hash, quiz_id=quiz.id, questions=content_to_json(pool), stored_at=now)
     try:
         with session.begin_nested():
             session.add(row)
@@ -217,9 +227,12 @@ def _merged(session: Session, attempt: QuizAttempt, responses: Mapping[str, Resp
 
 
 def save_answers(
-    session: Session, attempt: QuizAttempt, responses: Mapping[str, Response], version: int,
+    session: Session,
+    attempt: QuizAttempt,
+    responses: Mapping[str, Response],
+    version: int,
     now: datetime,
-) -> int:  # fmt: skip
+) -> int:
     """Store answers for some questions; return the new version. Refuses stale forms."""
     if attempt.status != IN_PROGRESS:
         raise AttemptAlreadySubmitted()
@@ -229,22 +242,30 @@ def save_answers(
 
 
 def submit_attempt(
-    session: Session, attempt: QuizAttempt, responses: Mapping[str, Response], version: int,
+    session: Session,
+    attempt: QuizAttempt,
+    responses: Mapping[str, Response],
+    version: int,
     now: datetime,
-) -> AttemptResult:  # fmt: skip
+) -> AttemptResult:
     """Save the last answers and grade the attempt from its snapshot, exactly once."""
     if attempt.status != IN_PROGRESS:
         raise AttemptAlreadySubmitted()
     answers = _merged(session, attempt, responses)
     questions = [d.question for d in attempt_questions(session, attempt)]
-    result = grade_attempt(questions, responses_from_json(answers),
-                           attempt_settings(attempt).pass_mark)  # fmt: skip
+    result = grade_attempt(questions, responses_from_json(answers), attempt_settings(attempt).pass_mark)
     _update(
-        session, attempt, version, answers=answers, now=now, score=float(result.score),
-        max_score=result.max_score, percent=result.percent, is_passed=result.is_passed,
-        results={r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct]
-                 for r in result.questions},
-    )  # fmt: skip
+        session,
+        attempt,
+        version,
+        answers=answers,
+        now=now,
+        score=float(result.score),
+        max_score=result.max_score,
+        percent=result.percent,
+        is_passed=result.is_passed,
+        results={r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct] for r in result.questions},
+    )
     return result
 
 
@@ -256,23 +277,37 @@ _GUARD = (
     & (_TABLE.c.status == IN_PROGRESS)
     & (_TABLE.c.version == bindparam("seen_version"))
 )
-_SAVE = _TABLE.update().where(_GUARD).values(
-    answers=bindparam("answers", type_=JSON), version=bindparam("new_version"),
-    updated_at=bindparam("now"),
-)  # fmt: skip
-_SUBMIT = _TABLE.update().where(_GUARD).values(
-    answers=bindparam("answers", type_=JSON), version=bindparam("new_version"),
-    updated_at=bindparam("now"), status=FINISHED, finished_at=bindparam("now"),
-    score=bindparam("score"), max_score=bindparam("max_score"), percent=bindparam("percent"),
-    is_passed=bindparam("is_passed"), results=bindparam("results", type_=JSON),
-)  # fmt: skip
+_SAVE = (
+    _TABLE.update()
+    .where(_GUARD)
+    .values(
+        answers=bindparam("answers", type_=JSON),
+        version=bindparam("new_version"),
+        updated_at=bindparam("now"),
+    )
+)
+_SUBMIT = (
+    _TABLE.update()
+    .where(_GUARD)
+    .values(
+        answers=bindparam("answers", type_=JSON),
+        version=bindparam("new_version"),
+        updated_at=bindparam("now"),
+        status=FINISHED,
+        finished_at=bindparam("now"),
+        score=bindparam("score"),
+        max_score=bindparam("max_score"),
+        percent=bindparam("percent"),
+        is_passed=bindparam("is_passed"),
+        results=bindparam("results", type_=JSON),
+    )
+)
 
 
 def _update(session: Session, attempt: QuizAttempt, seen_version: int, **values: Any) -> None:
     """The conditional UPDATE every change goes through; refusals say why (QUIZ-5, QUIZ-6)."""
     statement = _SUBMIT if "results" in values else _SAVE
-    params = {"attempt_id": attempt.id, "seen_version": seen_version,
-              "new_version": seen_version + 1, **values}  # fmt: skip
+    params = {"attempt_id": attempt.id, "seen_version": seen_version, "new_version": seen_version + 1, **values}
     # The answers were merged with the attempt as read; only that version may be overwritten.
     if attempt.version == seen_version:
         start_write(session)
@@ -323,8 +358,7 @@ def start_practice(session: Session, learner: User, attempt: QuizAttempt, now: d
         session.flush()
     drawn = practice_questions(attempt_questions(session, attempt), wrong, secrets.randbits(32))
     snapshot = {**questions_snapshot(drawn), "settings": attempt.snapshot.get("settings", {})}
-    return _insert(session, learner, attempt.quiz_id, attempt.content_hash, snapshot, now,
-                   practice_of=attempt)  # fmt: skip
+    return _insert(session, learner, attempt.quiz_id, attempt.content_hash, snapshot, now, practice_of=attempt)
 
 
 def learner_quiz_statuses(
@@ -332,10 +366,15 @@ def learner_quiz_statuses(
 ) -> dict[str, QuizStatus]:
     """Status of every quiz for one learner, from one query (dashboard, progress)."""
     rows = session.execute(
-        select(QuizAttempt.quiz_id, QuizAttempt.status, QuizAttempt.finished_at,
-               QuizAttempt.updated_at, QuizAttempt.percent, QuizAttempt.is_passed)
-        .where(QuizAttempt.user_id == learner.id, QuizAttempt.is_practice.is_(False))
-    ).all()  # fmt: skip
+        select(
+            QuizAttempt.quiz_id,
+            QuizAttempt.status,
+            QuizAttempt.finished_at,
+            QuizAttempt.updated_at,
+            QuizAttempt.percent,
+            QuizAttempt.is_passed,
+        ).where(QuizAttempt.user_id == learner.id, QuizAttempt.is_practice.is_(False))
+    ).all()
     finished: dict[str, list[GradedAttempt]] = {}
     open_ids: set[str] = set()
     for quiz_id, status, finished_at, updated_at, percent, passed in rows:

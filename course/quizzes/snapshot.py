@@ -21,14 +21,25 @@ SNAPSHOT_VERSION = 2
 def question_to_json(q: Question) -> dict[str, Any]:
     """Everything grading and review need about one question, in every language."""
     return {
-        "id": q.id, "kind": q.kind, "points": q.points, "quiz": q.quiz_id,
-        "title": dict(q.title), "html": dict(q.html),
+        "id": q.id,
+        "kind": q.kind,
+        "points": q.points,
+        "quiz": q.quiz_id,
+        "title": dict(q.title),
+        "html": dict(q.html),
         "general_feedback": dict(q.general_feedback_html),
-        "case": None if q.case is None else
-        {"id": q.case.id, "title": dict(q.case.title), "html": dict(q.case.html)},
-        "options": [{"id": o.id, "html": dict(o.html), "feedback": dict(o.feedback_html),
-                     "correct": o.is_correct, "left": dict(o.left_html)} for o in q.options],
-    }  # fmt: skip
+        "case": None if q.case is None else {"id": q.case.id, "title": dict(q.case.title), "html": dict(q.case.html)},
+        "options": [
+            {
+                "id": o.id,
+                "html": dict(o.html),
+                "feedback": dict(o.feedback_html),
+                "correct": o.is_correct,
+                "left": dict(o.left_html),
+            }
+            for o in q.options
+        ],
+    }
 
 
 def question_from_json(item: Mapping[str, Any]) -> Question:
@@ -37,11 +48,16 @@ def question_from_json(item: Mapping[str, Any]) -> Question:
         Option(o["id"], o["html"], o["feedback"], bool(o["correct"]), o.get("left") or {}) for o in item["options"]
     )
     return Question(
-        id=item["id"], kind=item["kind"], points=int(item["points"]), title=item["title"],
-        html=item["html"], options=options, general_feedback_html=item["general_feedback"],
+        id=item["id"],
+        kind=item["kind"],
+        points=int(item["points"]),
+        title=item["title"],
+        html=item["html"],
+        options=options,
+        general_feedback_html=item["general_feedback"],
         case=Case(case["id"], case["title"], case["html"]) if case else None,
         quiz_id=item.get("quiz", ""),
-    )  # fmt: skip
+    )
 
 
 def content_to_json(questions: Iterable[Question]) -> dict[str, Any]:
@@ -55,14 +71,12 @@ def content_from_json(data: Mapping[str, Any]) -> dict[str, Question]:
 
 def to_snapshot(drawn: tuple[DrawnQuestion, ...]) -> dict[str, Any]:
     """What one attempt asked: question ids and option orders (the text is in the version)."""
-    return {"v": SNAPSHOT_VERSION,
-            "questions": [{"id": d.question.id, "order": list(d.option_order)} for d in drawn]}  # fmt: skip
+    return {"v": SNAPSHOT_VERSION, "questions": [{"id": d.question.id, "order": list(d.option_order)} for d in drawn]}
 
 
 def from_snapshot(data: Mapping[str, Any], questions: Mapping[str, Question]) -> tuple[DrawnQuestion, ...]:
     """The questions as asked, from an attempt's snapshot and its quiz version's questions."""
-    return tuple(DrawnQuestion(questions[item["id"]], tuple(item["order"]))
-                 for item in data["questions"])  # fmt: skip
+    return tuple(DrawnQuestion(questions[item["id"]], tuple(item["order"])) for item in data["questions"])
 
 
 def responses_to_json(responses: Mapping[str, Response]) -> dict[str, Any]:

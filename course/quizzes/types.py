@@ -130,8 +130,9 @@ class Response:
     matches: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(cls, chosen: set[str] | frozenset[str] | tuple[str, ...] = (),
-           matches: Mapping[str, str] | None = None) -> Response:  # fmt: skip
+    def of(
+        cls, chosen: set[str] | frozenset[str] | tuple[str, ...] = (), matches: Mapping[str, str] | None = None
+    ) -> Response:
         """Build a response in canonical form."""
         return cls(frozenset(chosen), tuple(sorted((matches or {}).items())))
 

@@ -15,7 +15,6 @@ from flask_wtf.csrf import CSRFError
 
 from course.clock import utcnow
 from course.content.access import current_catalog
-from course.database import reads_first
 from course.errors import handle_csrf_error
 from course.extensions import db
 from course.i18n import current_language
@@ -35,6 +34,7 @@ from course.quizzes.models import FINISHED, QuizAttempt
 from course.quizzes.present import asked_page, clamp_page, page_count, page_of, reviewed
 from course.quizzes.types import Quiz, Response
 from course.security import session_has_expired
+from course.unit_of_work import writes_late
 
 bp = Blueprint("quizzes", __name__)
 
@@ -76,9 +76,16 @@ def _render_quiz(quiz: Quiz, message: str | None = None, status: int = 200):
     now = utcnow()
     state = services.learner_quiz_statuses(db.session, current_user, {quiz.id: quiz}, now)[quiz.id]
     history = services.graded_attempts(db.session, current_user, quiz.id)
-    page = render_template("quizzes/show.html", quiz=quiz, state=state, history=history,
-                           open_attempt=services.open_attempt(db.session, current_user, quiz.id),
-                           form=StartForm(), message=message, lang=current_language())  # fmt: skip
+    page = render_template(
+        "quizzes/show.html",
+        quiz=quiz,
+        state=state,
+        history=history,
+        open_attempt=services.open_attempt(db.session, current_user, quiz.id),
+        form=StartForm(),
+        message=message,
+        lang=current_language(),
+    )
     return page, status
 
 
@@ -88,8 +95,7 @@ def start(quiz_id: str):
     if not StartForm().validate():
         abort(400)
     try:
-        attempt = services.start_attempt(db.session, current_user, quiz,
-                                         current_catalog().quizzes, utcnow())  # fmt: skip
+        attempt = services.start_attempt(db.session, current_user, quiz, current_catalog().quizzes, utcnow())
     except RetakeNotAllowed as refusal:
         return _render_quiz(quiz, _refusal_text(refusal), 403)
     db.session.commit()
@@ -138,22 +144,27 @@ def keep_answers_of_an_expired_session():
     return None
 
 
-def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message: str | None = None,
-                    status: int = 200):  # fmt: skip
+def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message: str | None = None, status: int = 200):
     drawn = services.attempt_questions(db.session, attempt)
     page = clamp_page(drawn, page)
     responses = {**services.stored_responses(attempt), **(posted or {})}
     answered = sum(1 for d in drawn if not responses.get(d.question.id, _EMPTY).is_empty)
     return render_template(
-        "quizzes/attempt.html", attempt=attempt, quiz=current_catalog().quizzes.get(attempt.quiz_id),
-        questions=asked_page(drawn, page, responses, current_language()), page=page,
-        pages=page_count(drawn), total=len(drawn), answered=answered, form=StartForm(),
+        "quizzes/attempt.html",
+        attempt=attempt,
+        quiz=current_catalog().quizzes.get(attempt.quiz_id),
+        questions=asked_page(drawn, page, responses, current_language()),
+        page=page,
+        pages=page_count(drawn),
+        total=len(drawn),
+        answered=answered,
+        form=StartForm(),
         message=message,
-    ), status  # fmt: skip
+    ), status
 
 
 @bp.post("/attempts/<public_id>")
-@reads_first  # guarded by the attempt version: the lock is taken only to write
+@writes_late  # guarded by the attempt version: the lock is taken only to write
 def save(public_id: str):
     attempt = _attempt_or_404(public_id)
     if attempt.status == FINISHED:
@@ -192,7 +203,7 @@ def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
 
 
 @bp.post("/attempts/<public_id>/autosave")
-@reads_first
+@writes_late
 def autosave(public_id: str):
     """Progressive autosave for JavaScript: JSON in, JSON out, same rules as the form."""
     attempt = _attempt_or_404(public_id)
@@ -215,11 +226,22 @@ def result(public_id: str):
     if attempt.status != FINISHED:
         return redirect(url_for(".attempt", public_id=public_id), 303)
     settings = services.attempt_settings(attempt)
-    review = reviewed(services.attempt_questions(db.session, attempt), services.stored_responses(attempt),
-                      attempt.results or {}, current_language())  # fmt: skip
+    review = reviewed(
+        services.attempt_questions(db.session, attempt),
+        services.stored_responses(attempt),
+        attempt.results or {},
+        current_language(),
+    )
     quiz = current_catalog().quizzes.get(attempt.quiz_id)
-    return render_template("quizzes/result.html", attempt=attempt, settings=settings, quiz=quiz,
-                           review=review, form=StartForm(), lang=current_language())  # fmt: skip
+    return render_template(
+        "quizzes/result.html",
+        attempt=attempt,
+        settings=settings,
+        quiz=quiz,
+        review=review,
+        form=StartForm(),
+        lang=current_language(),
+    )
 
 
 @bp.post("/attempts/<public_id>/practice")
@@ -254,8 +276,9 @@ def csrf_error(error: CSRFError):
     drawn = services.attempt_questions(db.session, attempt)
     page = clamp_page(drawn, request.form.get("page", 0, type=int))
     posted = parse_answers(request.form, page_of(drawn, page), strict=False)
-    message = _("The page had expired, so your answers are not saved yet. They are shown below: "
-                "press Save to keep them.")  # fmt: skip
+    message = _(
+        "The page had expired, so your answers are not saved yet. They are shown below: press Save to keep them."
+    )
     return _render_attempt(attempt, page, posted, message, 400)
 
 

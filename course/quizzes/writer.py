@@ -18,8 +18,9 @@ from course.quizzes.parser import CaseDraft, QuestionDraft
 RESERVED_START = re.compile(r"^(#|- \[[ xX]\]|-\s.*=>|- .*\{#[^{}]*\}\s*$)")
 
 
-def write_quiz(front: Mapping[str, Any], intro: str, cases: Sequence[CaseDraft],
-               questions: Sequence[QuestionDraft]) -> str:  # fmt: skip
+def write_quiz(
+    front: Mapping[str, Any], intro: str, cases: Sequence[CaseDraft], questions: Sequence[QuestionDraft]
+) -> str:
     """The text of a quiz file: front matter, intro, then each case before its first question."""
     header = yaml.safe_dump(dict(front), allow_unicode=True, sort_keys=False, width=1000)
     parts = ["---\n" + header + "---\n"]
@@ -58,8 +59,7 @@ def _question(q: QuestionDraft) -> str:
             lines.append(f"- => {_one_line(option.text)} {{#{option.id}}}")
         else:
             lines.append(f"- [{option.mark}] {_one_line(option.text)} {{#{option.id}}}")
-        lines += [("  " + line).rstrip() for line in option.feedback.strip("\n").split("\n")
-                  if option.feedback.strip()]  # fmt: skip
+        lines += [("  " + line).rstrip() for line in option.feedback.strip("\n").split("\n") if option.feedback.strip()]
     if q.general_feedback.strip():
         lines.append("")
         lines += [("> " + line).rstrip() for line in q.general_feedback.strip("\n").split("\n")]
@@ -72,5 +72,4 @@ def _one_line(text: str) -> str:
 
 def _block(text: str) -> str:
     """A Markdown block whose lines cannot be mistaken for quiz structure."""
-    return "\n".join("\\" + line if RESERVED_START.match(line) else line
-                     for line in text.strip("\n").split("\n"))  # fmt: skip
+    return "\n".join("\\" + line if RESERVED_START.match(line) else line for line in text.strip("\n").split("\n"))

@@ -22,8 +22,15 @@ from tests.pg import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).parents[2]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 
 
 @dataclass
@@ -46,8 +53,13 @@ def browser() -> Iterator[Browser]:
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The bundled course (content/ and quizzes/) on a fresh SQLite database."""
     clock = FakeClock()
-    app = make_test_app(f"sqlite:///{tmp_path / 'e2e.db'}", tmp_path, clock,
-                        CONTENT_DIR=str(ROOT / "content"), QUIZZES_DIR=str(ROOT / "quizzes"))  # fmt: skip
+    app = make_test_app(
+        f"sqlite:///{tmp_path / 'e2e.db'}",
+        tmp_path,
+        clock,
+        CONTENT_DIR=str(ROOT / "content"),
+        QUIZZES_DIR=str(ROOT / "quizzes"),
+    )
     with app.app_context():
         db.create_all()
     port = free_port()
@@ -73,8 +85,9 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def register_and_login(page: Page, base: str, email: str, name: str = "Мар'яна О'Коннор",
-                       password: str = "correct horse battery staple") -> None:  # fmt: skip
+def register_and_login(
+    page: Page, base: str, email: str, name: str = "Мар'яна О'Коннор", password: str = "correct horse battery staple"
+) -> None:
     page.goto(base + "/register")
     page.fill("#full_name", name)
     page.fill("#email", email)

@@ -65,8 +65,9 @@ def _pass_in_browser(page: Page, live_server: LiveServer) -> None:
     """Answer every page of the open attempt right, as a learner clicks, and submit."""
     with live_server.app.app_context():
         learner = db.session.scalar(select(User).where(User.email == EMAIL))
-        attempt = db.session.scalar(select(QuizAttempt).where(
-            QuizAttempt.user_id == learner.id, QuizAttempt.status == IN_PROGRESS))  # fmt: skip
+        attempt = db.session.scalar(
+            select(QuizAttempt).where(QuizAttempt.user_id == learner.id, QuizAttempt.status == IN_PROGRESS)
+        )
         drawn = quizzes.attempt_questions(db.session, attempt)
         db.session.rollback()
     while True:

@@ -23,8 +23,9 @@ def read_back(pdf: Path) -> tuple[int, str]:
     return pdf_pages(pdf), pdf_text(pdf).replace("\u00a0", " ")
 
 
-def test_learner_reads_every_module_in_both_languages_and_prints_a_job_aid(page: Page, live_server: LiveServer,
-                                                                           tmp_path: Path):  # fmt: skip
+def test_learner_reads_every_module_in_both_languages_and_prints_a_job_aid(
+    page: Page, live_server: LiveServer, tmp_path: Path
+):
     base = live_server.url
     with live_server.app.app_context():
         catalog = current_catalog()
@@ -69,8 +70,9 @@ def test_learner_reads_every_module_in_both_languages_and_prints_a_job_aid(page:
     assert page.console_errors == []  # no CSP violations (HDR-1)
 
 
-def test_every_job_aid_page_fits_a_phone_and_prints_on_one_a4_page_from_the_browser(page: Page, live_server: LiveServer,
-                                                                   tmp_path: Path):  # fmt: skip
+def test_every_job_aid_page_fits_a_phone_and_prints_on_one_a4_page_from_the_browser(
+    page: Page, live_server: LiveServer, tmp_path: Path
+):
     """The print stylesheet alone (no WeasyPrint) keeps each job aid on one sheet in Chromium;
     on a phone's screen the same page never scrolls sideways."""
     base = live_server.url

@@ -38,8 +38,16 @@ def test_main_pages_have_no_csp_violation_and_names_never_run_HDR_1_OUT_3(page: 
         quiz_id = next(iter(catalog.quizzes), None)
     register_and_login(page, base, "hostile@example.org", name=HOSTILE_NAME)
     expect(page.locator("main")).to_contain_text(HOSTILE_NAME)  # shown as text
-    learner_pages = ["/", "/dashboard", f"/modules/{module.id}", f"/modules/{module.id}/{module.lessons[0].id}",
-                     "/account", "/account/password", "/certificates", "/verify"]
+    learner_pages = [
+        "/",
+        "/dashboard",
+        f"/modules/{module.id}",
+        f"/modules/{module.id}/{module.lessons[0].id}",
+        "/account",
+        "/account/password",
+        "/certificates",
+        "/verify",
+    ]
     if quiz_id:
         learner_pages.append(f"/quizzes/{quiz_id}")
     _visit_all(page, base, learner_pages)

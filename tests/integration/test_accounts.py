@@ -148,8 +148,9 @@ def test_no_account_enumeration_on_login_AUTH_4(app, make_learner, client):
     user = make_learner()
     responses = []
     for email in (user.email, "nobody@example.org"):
-        response = client.post("/login", data={"email": email, "password": "wrong password here",
-                                               "csrf_token": csrf_token(client)})
+        response = client.post(
+            "/login", data={"email": email, "password": "wrong password here", "csrf_token": csrf_token(client)}
+        )
         body = CSRF_VALUE.sub("", response.get_data(as_text=True).replace(email, ""))
         responses.append((response.status_code, body))
     assert responses[0] == responses[1]
@@ -187,12 +188,14 @@ def test_extra_fields_are_ignored_on_registration_AC_4(app, client):
 
 def test_create_admin_cli_refuses_a_blocklisted_password_AUTH_6(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["accounts", "create-admin", "--email", "a@example.org", "--password-stdin"],
-                           input="password1234\n")
+    result = runner.invoke(
+        args=["accounts", "create-admin", "--email", "a@example.org", "--password-stdin"], input="password1234\n"
+    )
     assert result.exit_code == 1
     assert count_users(app) == 0
-    result = runner.invoke(args=["accounts", "create-admin", "--email", "a@example.org", "--password-stdin"],
-                           input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=["accounts", "create-admin", "--email", "a@example.org", "--password-stdin"], input=PASSWORD + "\n"
+    )
     assert result.exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(User)).role == "admin"
@@ -204,9 +207,19 @@ def test_fresh_database_has_no_users_AUTH_6(app):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example", "//evil.example", "///evil.example", "/\\evil.example", "\\\\evil.example",
-     "/%09/evil.example", " //evil.example", "javascript:alert(1)", "http:evil.example", "https:/evil.example",
-     "/" + "a" * 10_000],
+    [
+        "https://evil.example",
+        "//evil.example",
+        "///evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/%09/evil.example",
+        " //evil.example",
+        "javascript:alert(1)",
+        "http:evil.example",
+        "https:/evil.example",
+        "/" + "a" * 10_000,
+    ],
 )
 def test_next_redirect_stays_on_site_CSRF_3(app, make_learner, auth, target):
     user = make_learner()

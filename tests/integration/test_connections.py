@@ -13,10 +13,12 @@ from tests.conftest import FakeClock, make_test_app
 def drop_every_other_connection(url: str) -> int:
     engine = create_engine(url)
     with engine.begin() as connection:
-        dropped = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )).scalar_one()  # fmt: skip
+        dropped = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
     engine.dispose()
     return dropped
 

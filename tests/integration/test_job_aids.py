@@ -123,8 +123,15 @@ def test_module_without_a_job_aid_file_has_no_job_aid_page(database_url, tmp_pat
     app = make_test_app(database_url, tmp_path, clock)
     with app.app_context():
         reset_database()
-        learner = Registration(email="l@example.org", full_name="Олена Петренко", password=PASSWORD,
-                               org_type="police", region="lviv", position=None, locale="uk")  # fmt: skip
+        learner = Registration(
+            email="l@example.org",
+            full_name="Олена Петренко",
+            password=PASSWORD,
+            org_type="police",
+            region="lviv",
+            position=None,
+            locale="uk",
+        )
         register(db.session, learner, clock())
         db.session.commit()
     client = app.test_client()

@@ -1,4 +1,4 @@
-"""REL-1 on SQLite: write requests hold the write lock; quiz saves (@reads_first) only to write.
+"""REL-1 on SQLite: write requests hold the write lock; quiz saves (@writes_late) only to write.
 
 Another connection stands in for another gunicorn worker: while this request holds SQLite's
 write lock, the other one's BEGIN IMMEDIATE fails at once (busy timeout 0).
@@ -67,14 +67,18 @@ def test_cached_reads_check_the_database_once_per_request_and_after_each_commit(
     app, path = sqlite_app
 
     def count() -> int:
-        return readcache.cached_read(db.session, "users", lambda: db.session.execute(
-            text('SELECT count(*) FROM "user"')).scalar_one())  # fmt: skip
+        return readcache.cached_read(
+            db.session, "users", lambda: db.session.execute(text('SELECT count(*) FROM "user"')).scalar_one()
+        )
 
     def other_worker_adds_a_user(n: int) -> None:
         other = sqlite3.connect(path, isolation_level=None)
-        other.execute('INSERT INTO "user" (email, full_name, password_hash, org_type, region, role, locale,'
-                      " session_epoch, is_active, created_at) VALUES (?, 'X', 'x', 'police', 'lviv',"
-                      " 'learner', 'uk', 0, 1, '2026-01-01 00:00:00')", (f"u{n}@example.org",))  # fmt: skip
+        other.execute(
+            'INSERT INTO "user" (email, full_name, password_hash, org_type, region, role, locale,'
+            " session_epoch, is_active, created_at) VALUES (?, 'X', 'x', 'police', 'lviv',"
+            " 'learner', 'uk', 0, 1, '2026-01-01 00:00:00')",
+            (f"u{n}@example.org",),
+        )
         other.close()
 
     with app.test_request_context("/dashboard"):

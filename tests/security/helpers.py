@@ -74,8 +74,18 @@ def dump_database(app) -> str:
             return "\n".join(connection.iterdump())
         finally:
             connection.close()
-    command = [str(PG_BIN / "pg_dump"), "-h", url.host, "-p", str(url.port), "-U", url.username, "--no-owner",
-               "--inserts", url.database]  # fmt: skip
+    command = [
+        str(PG_BIN / "pg_dump"),
+        "-h",
+        url.host,
+        "-p",
+        str(url.port),
+        "-U",
+        url.username,
+        "--no-owner",
+        "--inserts",
+        url.database,
+    ]
     return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
 
 
@@ -86,12 +96,18 @@ def fill_row(model, **values):
             continue
         kind = column.type
         values[column.name] = (
-            datetime(2026, 11, 2, tzinfo=UTC) if isinstance(kind, DateTime)
-            else {} if isinstance(kind, JSON)
-            else b"%PDF-1.4 test" if isinstance(kind, LargeBinary)
-            else False if isinstance(kind, Boolean)
-            else 1 if isinstance(kind, Integer)
-            else secrets.token_hex(8)[: (kind.length or 16)] if isinstance(kind, String)
+            datetime(2026, 11, 2, tzinfo=UTC)
+            if isinstance(kind, DateTime)
+            else {}
+            if isinstance(kind, JSON)
+            else b"%PDF-1.4 test"
+            if isinstance(kind, LargeBinary)
+            else False
+            if isinstance(kind, Boolean)
+            else 1
+            if isinstance(kind, Integer)
+            else secrets.token_hex(8)[: (kind.length or 16)]
+            if isinstance(kind, String)
             else None
-        )  # fmt: skip
+        )
     return model(**values)

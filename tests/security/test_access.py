@@ -152,11 +152,15 @@ def test_admin_role_is_checked_on_the_server_not_the_menu_AC_2(app, make_learner
 
 def test_every_route_naming_an_object_is_classified_AC_3(app):
     """A new route with an id in its URL must be put in OWNER_ONLY (and tested) or SHARED_CONTENT."""
-    unclassified = {
-        rule.endpoint
-        for rule in app.url_map.iter_rules()
-        if rule.arguments and not rule.rule.startswith("/admin") and rule.endpoint not in ALLOWLIST
-    } - OWNER_ONLY - SHARED_CONTENT
+    unclassified = (
+        {
+            rule.endpoint
+            for rule in app.url_map.iter_rules()
+            if rule.arguments and not rule.rule.startswith("/admin") and rule.endpoint not in ALLOWLIST
+        }
+        - OWNER_ONLY
+        - SHARED_CONTENT
+    )
     assert not unclassified
 
 
@@ -211,9 +215,17 @@ def test_progress_is_only_ever_the_learners_own_AC_3(app, make_learner):
 def test_password_change_ignores_fields_it_does_not_declare_AC_4(app, make_learner):
     learner = make_learner()
     client = logged_in(app, learner.email)
-    form = {"current_password": PASSWORD, "new_password": "a brand new long passphrase",
-            "role": "admin", "is_admin": "1", "email": "x@evil.example", "user_id": "1", "session_epoch": "0",
-            "is_active": "1", "csrf_token": csrf_token(client, "/account/password")}  # fmt: skip
+    form = {
+        "current_password": PASSWORD,
+        "new_password": "a brand new long passphrase",
+        "role": "admin",
+        "is_admin": "1",
+        "email": "x@evil.example",
+        "user_id": "1",
+        "session_epoch": "0",
+        "is_active": "1",
+        "csrf_token": csrf_token(client, "/account/password"),
+    }
     assert client.post("/account/password", data=form).status_code == 302
     with app.app_context():
         user = db.session.get(User, learner.id)
@@ -223,8 +235,12 @@ def test_password_change_ignores_fields_it_does_not_declare_AC_4(app, make_learn
 def test_role_form_changes_only_the_user_in_the_url_AC_4(app, make_learner, make_admin):
     first, second, admin = make_learner(), make_learner(), make_admin()
     client = logged_in(app, admin.email)
-    form = {"role": "admin", "user_id": str(second.id), "email": "x@evil.example",
-            "csrf_token": csrf_token(client, f"/admin/users/{first.id}")}  # fmt: skip
+    form = {
+        "role": "admin",
+        "user_id": str(second.id),
+        "email": "x@evil.example",
+        "csrf_token": csrf_token(client, f"/admin/users/{first.id}"),
+    }
     client.post(f"/admin/users/{first.id}/role", data=form)
     with app.app_context():
         roles = {u.id: (u.role, u.email) for u in db.session.scalars(select(User))}

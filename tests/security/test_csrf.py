@@ -40,9 +40,18 @@ def test_every_post_without_this_sessions_token_is_400_and_changes_nothing_CSRF_
     before = snapshot(app)
     for rule in _post_rules(app):
         client = _client_for(rule, learner_client, admin_client)
-        data = {"role": "admin", "confirm": "y", "lang": "en", "version": "0", "page": "0", "action": "submit",
-                "email": "x@example.org", "password": "correct horse battery staple",
-                "current_password": "correct horse battery staple", "new_password": "another long passphrase"}
+        data = {
+            "role": "admin",
+            "confirm": "y",
+            "lang": "en",
+            "version": "0",
+            "page": "0",
+            "action": "submit",
+            "email": "x@example.org",
+            "password": "correct horse battery staple",
+            "current_password": "correct horse battery staple",
+            "new_password": "another long passphrase",
+        }
         if token is not None:
             data["csrf_token"] = token
         response = client.post(url_of(app, rule, **values), data=data)
@@ -102,7 +111,8 @@ def test_reset_link_ignores_a_spoofed_host_CSRF_4(app, make_learner, make_admin)
     # The admin's own cookie goes with the request; only the host headers are spoofed.
     client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
     spoofed = {"HTTP_HOST": "evil.example", "HTTP_X_FORWARDED_HOST": "evil.example"}
-    response = client.post(f"/admin/users/{learner.id}/reset-link", data={"csrf_token": token},
-                           environ_overrides=spoofed)  # fmt: skip
+    response = client.post(
+        f"/admin/users/{learner.id}/reset-link", data={"csrf_token": token}, environ_overrides=spoofed
+    )
     page = response.get_data(as_text=True)
     assert 'value="http://127.0.0.1:5000/reset/' in page and "evil.example" not in page

@@ -24,15 +24,45 @@ from tests.conftest import make_test_app
 from tests.security.helpers import logged_in, url_of
 
 ROOT = Path(__file__).parents[2]
-REQUIRED_CSP = ["default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-                "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"]  # fmt: skip
+REQUIRED_CSP = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+]
 # JSON is UTF-8 by definition (RFC 8259 defines no charset parameter); other text must say so.
 TEXTUAL = re.compile(r"^(text/|application/(javascript|xml)|.*\+xml)")
 BINARY_TYPES = {"application/pdf", "application/zip", "image/png", "font/ttf", "application/json"}
-ANONYMOUS_URLS = ["/", "/login", "/register", "/healthz", "/readyz", "/static/style.css", "/static/favicon.svg",
-                  "/verify", "/verify/NOT-A-CODE", "/reset/not-a-token", "/no-such-page", "/dashboard"]  # fmt: skip
-LEARNER_URLS = ["/dashboard", "/modules/basics", "/modules/basics/first", "/pages/glossary", "/account",
-                "/account/password", "/quizzes/basics-quiz", "/certificates", "/admin/", "/modules/nope"]  # fmt: skip
+ANONYMOUS_URLS = [
+    "/",
+    "/login",
+    "/register",
+    "/healthz",
+    "/readyz",
+    "/static/style.css",
+    "/static/favicon.svg",
+    "/verify",
+    "/verify/NOT-A-CODE",
+    "/reset/not-a-token",
+    "/no-such-page",
+    "/dashboard",
+]
+LEARNER_URLS = [
+    "/dashboard",
+    "/modules/basics",
+    "/modules/basics/first",
+    "/pages/glossary",
+    "/account",
+    "/account/password",
+    "/quizzes/basics-quiz",
+    "/certificates",
+    "/admin/",
+    "/modules/nope",
+]
 
 
 def _check_common_headers(response, url: str) -> None:
@@ -60,8 +90,11 @@ def test_security_headers_on_visitor_pages_errors_and_static_files_HDR_1_HDR_2(a
 
 
 def test_security_headers_on_every_method_error_HDR_2(app, client):
-    for response, url in ((client.get("/logout"), "405"), (client.post("/login", data={}), "400 csrf"),
-                          (client.post("/login", data={"x": "y" * 2_000_000}), "413")):  # fmt: skip
+    for response, url in (
+        (client.get("/logout"), "405"),
+        (client.post("/login", data={}), "400 csrf"),
+        (client.post("/login", data={"x": "y" * 2_000_000}), "413"),
+    ):
         assert response.status_code in (400, 405, 413)
         _check_common_headers(response, url)
 
@@ -70,8 +103,13 @@ def test_security_headers_on_every_logged_in_page_HDR_1_HDR_2_HDR_3(app, make_le
     """Every GET route, as a learner and as an admin: headers, CSP on HTML, and never cached."""
     learner, admin = make_learner(), make_admin()
     clients = {"learner": logged_in(app, learner.email), "admin": logged_in(app, admin.email)}
-    values = {"user_id": learner.id, "module_id": "basics", "lesson_id": "first", "quiz_id": "basics-quiz",
-              "page_id": "glossary"}  # fmt: skip
+    values = {
+        "user_id": learner.id,
+        "module_id": "basics",
+        "lesson_id": "first",
+        "quiz_id": "basics-quiz",
+        "page_id": "glossary",
+    }
     checked = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
@@ -95,8 +133,9 @@ def test_verification_and_reset_pages_send_no_referrer_HDR_2(app, client):
 def test_hsts_only_in_production_HDR_2(app, client, database_url, tmp_path, clock, monkeypatch):
     assert "Strict-Transport-Security" not in client.get("/login").headers
     monkeypatch.setenv("FRONTLINE_ENV", "production")
-    production = make_test_app(database_url, tmp_path, clock, ENV_NAME="production",
-                               BASE_URL="https://learn.example.org")  # fmt: skip
+    production = make_test_app(
+        database_url, tmp_path, clock, ENV_NAME="production", BASE_URL="https://learn.example.org"
+    )
     response = production.test_client().get("/healthz", base_url="https://learn.example.org")
     hsts = response.headers["Strict-Transport-Security"]
     assert "includeSubDomains" in hsts and int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31536000
@@ -142,8 +181,7 @@ def test_a_crash_shows_a_generic_page_with_the_logged_error_id_HDR_4(failing_app
     _check_common_headers(response, "500")
 
 
-@pytest.mark.parametrize(("url", "status"), [("/_test/rate-limited", 429), ("/no-such-page", 404),
-                                             ("/logout", 405)])  # fmt: skip
+@pytest.mark.parametrize(("url", "status"), [("/_test/rate-limited", 429), ("/no-such-page", 404), ("/logout", 405)])
 def test_error_pages_are_styled_and_carry_a_logged_id_HDR_4(failing_app, json_log, url, status):
     client = failing_app.test_client()
     for lang in ("uk", "en"):
@@ -161,10 +199,17 @@ def test_debug_is_off_in_every_configuration_HDR_4(app):
 
 def _start_production(environment: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_APP")}
-    env.update({"FRONTLINE_ENV": "production", "INSTANCE_PATH": str(tmp_path / "instance"),
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", **environment})  # fmt: skip
-    return subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=120)  # fmt: skip
+    env.update(
+        {
+            "FRONTLINE_ENV": "production",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+            **environment,
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("key", [None, "short-key", "x" * 31])

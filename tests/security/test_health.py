@@ -21,8 +21,11 @@ def test_healthz_is_200_with_the_database_up_REL_2c(app, client):
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgres"])
 def test_healthz_is_503_with_the_database_down_REL_2c(tmp_path, clock, engine):
-    url = ("sqlite:////nonexistent-dir/x.db" if engine == "sqlite"
-           else f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/frontline?connect_timeout=2")
+    url = (
+        "sqlite:////nonexistent-dir/x.db"
+        if engine == "sqlite"
+        else f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/frontline?connect_timeout=2"
+    )
     app = make_test_app(url, tmp_path, clock)
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
@@ -51,8 +54,11 @@ def test_readyz_refuses_a_schema_not_made_by_migrations_REL_2c(app, client):
 @pytest.mark.parametrize("engine", ["sqlite", "postgres"])
 def test_readyz_reports_the_database_down_REL_2c(tmp_path, clock, engine):
     """A missing SQLite file's folder, or a PostgreSQL server that does not answer."""
-    url = ("sqlite:////nonexistent-dir/x.db" if engine == "sqlite"
-           else f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/frontline?connect_timeout=2")
+    url = (
+        "sqlite:////nonexistent-dir/x.db"
+        if engine == "sqlite"
+        else f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/frontline?connect_timeout=2"
+    )
     app = make_test_app(url, tmp_path, clock)
     response = app.test_client().get("/readyz")
     body = response.get_json()

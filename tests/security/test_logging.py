@@ -61,15 +61,26 @@ def test_admin_actions_are_logged_with_actor_and_target_LOG_1(app, make_learner,
     learner, admin = make_learner(), make_admin()
     client = logged_in(app, admin.email)
     base = f"/admin/users/{learner.id}"
-    for action, data in (("reset-link", {}), ("role", {"role": "admin"}), ("role", {"role": "learner"}),
-                         ("active", {}), ("erase", {"confirm": "y"})):  # fmt: skip
+    for action, data in (
+        ("reset-link", {}),
+        ("role", {"role": "admin"}),
+        ("role", {"role": "learner"}),
+        ("active", {}),
+        ("erase", {"confirm": "y"}),
+    ):
         data["csrf_token"] = csrf_token(client, base)
         assert client.post(f"{base}/{action}", data=data).status_code in (200, 303)
     client.get("/admin/learners.csv")
     logged = [r for r in records(json_log) if r.get("actor_id") == admin.id]
     kinds = [r["event"] for r in logged]
-    assert kinds == ["admin_reset_link", "admin_role_change", "admin_role_change", "admin_activation",
-                     "account_erased", "admin_report_export"]  # fmt: skip
+    assert kinds == [
+        "admin_reset_link",
+        "admin_role_change",
+        "admin_role_change",
+        "admin_activation",
+        "account_erased",
+        "admin_report_export",
+    ]
     for record in logged[:-1]:
         assert record["target"] == learner.id and record["user_id"] == admin.id
         assert_well_formed(record)
@@ -79,8 +90,9 @@ def test_password_change_export_and_self_erasure_are_logged_LOG_1(app, make_lear
     learner = make_learner()
     client = logged_in(app, learner.email)
     token = csrf_token(client, "/account/password")
-    client.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                           "csrf_token": token})  # fmt: skip
+    client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "csrf_token": token}
+    )
     client.get("/account/export")
     token = csrf_token(client, "/account/erase")
     client.post("/account/erase", data={"password": NEW_PASSWORD, "confirm": "y", "csrf_token": token})
@@ -95,13 +107,18 @@ def test_no_password_cookie_or_token_ever_reaches_the_log_LOG_1(app, make_learne
     secrets_seen = {PASSWORD, NEW_PASSWORD, client.get_cookie("session").value}
     token = csrf_token(client, "/account/password")
     secrets_seen.add(token)
-    client.post("/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD,
-                                           "csrf_token": token})  # fmt: skip
-    client.post("/account/password", data={"current_password": "wrong" + PASSWORD, "new_password": "x",
-                                           "csrf_token": "forged-token-value"})  # fmt: skip
+    client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "csrf_token": token}
+    )
+    client.post(
+        "/account/password",
+        data={"current_password": "wrong" + PASSWORD, "new_password": "x", "csrf_token": "forged-token-value"},
+    )
     admin_client = logged_in(app, admin.email)
-    page = admin_client.post(f"/admin/users/{learner.id}/reset-link",
-                             data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")})
+    page = admin_client.post(
+        f"/admin/users/{learner.id}/reset-link",
+        data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
+    )
     reset_token = re.search(r"/reset/([A-Za-z0-9_-]+)", page.get_data(as_text=True)).group(1)
     Auth(app.test_client()).login(learner.email, "a wrong password " + PASSWORD)
     app.test_client().get(f"/reset/{reset_token}")
@@ -114,8 +131,15 @@ def test_no_password_cookie_or_token_ever_reaches_the_log_LOG_1(app, make_learne
 def test_a_name_with_crlf_cannot_forge_a_log_line_LOG_1(app, client, json_log):
     """The name is refused at registration; and whatever reaches a record stays in one JSON line."""
     forged = "x\r\nINFO fake"
-    data = {"full_name": forged, "email": "crlf@example.org", "password": PASSWORD, "org_type": "police",
-            "region": "lviv", "position": "", "csrf_token": csrf_token(client, "/register")}  # fmt: skip
+    data = {
+        "full_name": forged,
+        "email": "crlf@example.org",
+        "password": PASSWORD,
+        "org_type": "police",
+        "region": "lviv",
+        "position": "",
+        "csrf_token": csrf_token(client, "/register"),
+    }
     assert client.post("/register", data=data).status_code == 400
     client.get("/no-such-page%0D%0AINFO%20fake")
     client.post("/login%0d%0aINFO admin login ok", data={})

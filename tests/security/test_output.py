@@ -75,8 +75,11 @@ def test_bandit_finds_no_template_markup_or_sql_injection_OUT_2_OUT_5():
     B201 (Flask debug) and B506 (yaml.load); only the reviewed Markup site above is allowed."""
     result = subprocess.run(
         [sys.executable, "-m", "bandit", "-q", "-r", "course", "-t", "B201,B506,B608,B701,B704", "-f", "json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(result.stdout)
     issues = [(Path(i["filename"]).as_posix(), i["test_id"], i["line_number"]) for i in report["results"]]
     unexpected = [i for i in issues if not (i[1] == "B704" and i[0] in MARKUP_SITES)]
@@ -117,8 +120,15 @@ REFUSED_NAMES = ["Олена\u202eПетренко", "Alice\r\n2026-01-01 INFO a
 
 
 def _register(client, name: str, email: str):
-    data = {"full_name": name, "email": email, "password": PASSWORD, "org_type": "police", "region": "lviv",
-            "position": "", "csrf_token": csrf_token(client, "/register")}  # fmt: skip
+    data = {
+        "full_name": name,
+        "email": email,
+        "password": PASSWORD,
+        "org_type": "police",
+        "region": "lviv",
+        "position": "",
+        "csrf_token": csrf_token(client, "/register"),
+    }
     return client.post("/register", data=data)
 
 
@@ -170,7 +180,7 @@ def test_csv_export_defuses_formulas_OUT_4(app, make_learner, make_admin):
     assert response.headers["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     names = {row[0] for row in rows[1:]}
-    assert names == {"'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-2+3", "'@SUM(A1)", "Звичайне Ім'я"}
+    assert names == {'\'=HYPERLINK("http://x","y")', "'+1+1", "'-2+3", "'@SUM(A1)", "Звичайне Ім'я"}
     assert b"\r\n" in response.data  # RFC 4180 line ends
 
 

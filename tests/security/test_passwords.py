@@ -24,8 +24,9 @@ RESET_LINK = re.compile(r'value="(http://127\.0\.0\.1:5000/reset/([A-Za-z0-9_-]+
 
 def change_password(client, current: str, new: str):
     token = csrf_token(client, "/account/password")
-    return client.post("/account/password", data={"current_password": current, "new_password": new,
-                                                  "csrf_token": token})  # fmt: skip
+    return client.post(
+        "/account/password", data={"current_password": current, "new_password": new, "csrf_token": token}
+    )
 
 
 def test_no_plaintext_password_in_the_database_dump_AUTH_1(app, make_learner, make_admin):
@@ -85,16 +86,18 @@ def test_twenty_parallel_wrong_guesses_are_all_counted_AUTH_3(app, make_learner)
 
 def test_unknown_and_known_accounts_take_the_same_time_AUTH_4(database_url, tmp_path, clock, make_learner):
     """The median of 20 logins each, wrong password vs. no such user: within 0.5-2x."""
-    app = make_test_app(database_url, tmp_path, clock, LOGIN_FAILURES_PER_ACCOUNT=10**6,
-                        LOGIN_FAILURES_PER_IP=10**6)  # fmt: skip
+    app = make_test_app(database_url, tmp_path, clock, LOGIN_FAILURES_PER_ACCOUNT=10**6, LOGIN_FAILURES_PER_IP=10**6)
     with app.app_context():
         from tests.conftest import reset_database
 
         reset_database()
         from course.accounts.services import Registration, register
 
-        register(db.session, Registration("known@example.org", "Відомий Користувач", PASSWORD, "police", "lviv",
-                                          None, "uk"), clock())  # fmt: skip
+        register(
+            db.session,
+            Registration("known@example.org", "Відомий Користувач", PASSWORD, "police", "lviv", None, "uk"),
+            clock(),
+        )
         db.session.commit()
     client = app.test_client()
     token = csrf_token(client)
@@ -251,9 +254,11 @@ def test_a_spoofed_forwarded_for_does_not_escape_the_ip_throttle_AUTH_3(database
     for number in range(11):
         # Behind one proxy the proxy appends the real peer; the client controls only what precedes it.
         forwarded = f"10.0.0.{number}, 203.0.113.7" if hops else f"10.0.0.{number}"
-        response = client.post("/login", headers={"X-Forwarded-For": forwarded},
-                               data={"email": f"guess{number}@example.org", "password": "wrong password guess",
-                                     "csrf_token": token})  # fmt: skip
+        response = client.post(
+            "/login",
+            headers={"X-Forwarded-For": forwarded},
+            data={"email": f"guess{number}@example.org", "password": "wrong password guess", "csrf_token": token},
+        )
     assert response.status_code == 429
     with app.app_context():
         keys = set(db.session.scalars(select(LoginFailure.key).where(LoginFailure.key.like("ip:%"))))

@@ -51,8 +51,9 @@ def exercise(app, client, user) -> None:
 
         with app.app_context():
             pdf = f"%PDF-1.4 {user.full_name}".encode()
-            db.session.add(fill_row(Certificate, code=secrets.token_hex(8), user_id=user.id,
-                                    holder_name=user.full_name, pdf=pdf))  # fmt: skip
+            db.session.add(
+                fill_row(Certificate, code=secrets.token_hex(8), user_id=user.id, holder_name=user.full_name, pdf=pdf)
+            )
             db.session.commit()
 
 
@@ -72,8 +73,10 @@ def test_export_has_every_row_of_the_learner_and_nobody_elses_DATA_1(app, make_l
     admin_client = logged_in(app, admin.email)
     for learner in (owner, other):
         exercise(app, logged_in(app, learner.email), learner)
-        admin_client.post(f"/admin/users/{learner.id}/reset-link",
-                          data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")})  # fmt: skip
+        admin_client.post(
+            f"/admin/users/{learner.id}/reset-link",
+            data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
+        )
     client = logged_in(app, owner.email)
     response = client.get("/account/export")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
@@ -120,12 +123,17 @@ def test_erasure_leaves_no_trace_in_the_dump_or_logs_DATA_2(app, make_learner, m
     client = logged_in(app, email)
     exercise(app, client, learner)
     Auth(app.test_client()).login(email, "a wrong password guess")  # a throttling row for the e-mail
-    admin_client.post(f"/admin/users/{learner.id}/reset-link",
-                      data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")})  # fmt: skip
+    admin_client.post(
+        f"/admin/users/{learner.id}/reset-link",
+        data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
+    )
     admin_client.get("/admin/")
     with app.app_context():
-        counts = {t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t]))
-                  for t in ("lesson_read", "quiz_attempt") if t in db.metadata.tables}  # fmt: skip
+        counts = {
+            t: db.session.scalar(select(func.count()).select_from(db.metadata.tables[t]))
+            for t in ("lesson_read", "quiz_attempt")
+            if t in db.metadata.tables
+        }
     assert name in dump_database(app)  # the marker is really there before
     _erase(app, how, learner, admin_client)
     dump = dump_database(app)
@@ -185,8 +193,9 @@ def _foreign(url: str) -> bool:
 
 @pytest.fixture
 def bundled_app(database_url, tmp_path, clock):
-    app = make_test_app(database_url, tmp_path, clock, CONTENT_DIR=str(ROOT / "content"),
-                        QUIZZES_DIR=str(ROOT / "quizzes"))  # fmt: skip
+    app = make_test_app(
+        database_url, tmp_path, clock, CONTENT_DIR=str(ROOT / "content"), QUIZZES_DIR=str(ROOT / "quizzes")
+    )
     with app.app_context():
         reset_database()
     yield app
@@ -221,13 +230,18 @@ def test_pages_load_nothing_from_other_hosts_DATA_3(bundled_app, clock):
     from course.accounts.services import Registration, create_admin, register
 
     with bundled_app.app_context():
-        register(db.session, Registration("crawler@example.org", "Олена Краулер", PASSWORD, "ngo", "lviv", None, "uk"),
-                 clock())  # fmt: skip
+        register(
+            db.session,
+            Registration("crawler@example.org", "Олена Краулер", PASSWORD, "ngo", "lviv", None, "uk"),
+            clock(),
+        )
         create_admin(db.session, "crawl-admin@example.org", PASSWORD, clock())
         db.session.commit()
     pages: dict[str, list] = {}
-    for email, starts in (("crawler@example.org", ["/dashboard", "/account", "/certificates"]),
-                          ("crawl-admin@example.org", ["/admin/", "/admin/content"])):  # fmt: skip
+    for email, starts in (
+        ("crawler@example.org", ["/dashboard", "/account", "/certificates"]),
+        ("crawl-admin@example.org", ["/admin/", "/admin/content"]),
+    ):
         client = logged_in(bundled_app, email)
         pages.update(_crawl(client, ["/"] + starts))
     pages.update(_crawl(bundled_app.test_client(), ["/", "/login", "/register", "/verify"]))

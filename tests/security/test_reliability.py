@@ -31,8 +31,9 @@ def course_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def big_app(database_url, tmp_path, clock, course_dir):
-    app = make_test_app(database_url, tmp_path, clock, CONTENT_DIR=str(course_dir),
-                        QUIZZES_DIR=str(course_dir / "quizzes"))  # fmt: skip
+    app = make_test_app(
+        database_url, tmp_path, clock, CONTENT_DIR=str(course_dir), QUIZZES_DIR=str(course_dir / "quizzes")
+    )
     with app.app_context():
         reset_database()
     yield app
@@ -47,8 +48,11 @@ def _register(app, clock, count: int) -> list[str]:
     emails = [f"worker{i}@example.org" for i in range(count)]
     with app.app_context():
         for email in emails:
-            register(db.session, Registration(email, "Паралельна Людина", "correct horse battery staple", "police",
-                                              "lviv", None, "uk"), clock())  # fmt: skip
+            register(
+                db.session,
+                Registration(email, "Паралельна Людина", "correct horse battery staple", "police", "lviv", None, "uk"),
+                clock(),
+            )
         db.session.commit()
     return emails
 
@@ -67,8 +71,10 @@ def _count(app, table: str, **where) -> int:
 def _run_workers(database_url: str, course_dir: Path, tmp_path: Path, emails: list[str], quizzes: int):
     spawn = multiprocessing.get_context("spawn")  # fresh interpreters, as separate gunicorn workers are
     with ProcessPoolExecutor(max_workers=len(emails), mp_context=spawn) as pool:
-        futures = [pool.submit(learner_writes, database_url, str(course_dir), str(tmp_path / f"w{i}"), email, quizzes)
-                   for i, email in enumerate(emails)]  # fmt: skip
+        futures = [
+            pool.submit(learner_writes, database_url, str(course_dir), str(tmp_path / f"w{i}"), email, quizzes)
+            for i, email in enumerate(emails)
+        ]
         return [future.result(timeout=600) for future in futures]
 
 
@@ -89,8 +95,10 @@ def test_four_processes_writing_at_once_lose_nothing_REL_1(big_app, database_url
 def test_sqlite_connections_are_tuned_for_concurrent_workers_REL_1(tmp_path, clock):
     app = make_test_app(f"sqlite:///{tmp_path / 'tuned.db'}", tmp_path, clock)
     with app.app_context(), db.engine.connect() as connection:
-        pragmas = {name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
-                   for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")}  # fmt: skip
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "busy_timeout", "foreign_keys", "synchronous")
+        }
         db.engine.dispose()
     assert pragmas == {"journal_mode": "wal", "busy_timeout": 10000, "foreign_keys": 1, "synchronous": 1}
 
@@ -119,8 +127,13 @@ def _submit_quiz(app, client):
 
         version = db.session.scalar(select(QuizAttempt.version).where(QuizAttempt.public_id == public_id))
         db.session.rollback()
-    form = {"version": str(version), "page": "0", "action": "submit",
-            "csrf_token": csrf_token(client, f"/attempts/{public_id}"), **data}  # fmt: skip
+    form = {
+        "version": str(version),
+        "page": "0",
+        "action": "submit",
+        "csrf_token": csrf_token(client, f"/attempts/{public_id}"),
+        **data,
+    }
     return lambda: client.post(f"/attempts/{public_id}", data=form)
 
 
@@ -134,15 +147,25 @@ def _prepared_request(app, action: str, learner, admin):
         return _submit_quiz(app, client)
     if action == "register":  # a visitor's own token, so the refusal is the injected failure
         visitor = app.test_client()
-        data = {"full_name": "Нова Людина", "email": "new@example.org", "password": "correct horse battery staple",
-                "org_type": "police", "region": "lviv", "position": "", "csrf_token": csrf_token(visitor, "/register")}
+        data = {
+            "full_name": "Нова Людина",
+            "email": "new@example.org",
+            "password": "correct horse battery staple",
+            "org_type": "police",
+            "region": "lviv",
+            "position": "",
+            "csrf_token": csrf_token(visitor, "/register"),
+        }
         return lambda: visitor.post("/register", data=data)
     url, page, data = {
         "mark_read": ("/modules/basics/first/read", "/modules/basics/first", {}),
-        "password_change": ("/account/password", "/account/password", {
-            "current_password": "correct horse battery staple", "new_password": "another long passphrase"}),
+        "password_change": (
+            "/account/password",
+            "/account/password",
+            {"current_password": "correct horse battery staple", "new_password": "another long passphrase"},
+        ),
         "admin_erase": (f"/admin/users/{learner.id}/erase", f"/admin/users/{learner.id}", {"confirm": "y"}),
-    }[action]  # fmt: skip
+    }[action]
     data["csrf_token"] = csrf_token(client, page)
     return lambda: client.post(url, data=data)
 
@@ -190,15 +213,27 @@ def test_upgrading_a_database_with_data_keeps_it_REL_2a(app):
         upgrade(revision="0001_initial")
         with db.engine.begin() as connection:
             for number in range(3):
-                connection.execute(text(
-                    'INSERT INTO "user" (id, email, full_name, password_hash, org_type, region, role, locale, '
-                    "session_epoch, is_active, created_at) VALUES (:id, :email, :name, 'x', 'police', 'lviv', "
-                    "'learner', 'uk', 0, :yes, :at)"),
-                    {"id": number + 1, "email": f"old{number}@example.org", "name": f"Стара Людина {number}",
-                     "yes": True, "at": "2026-01-01 00:00:00"})  # fmt: skip
-                connection.execute(text(
-                    "INSERT INTO lesson_read (user_id, module_id, lesson_id, content_hash, read_at) "
-                    "VALUES (:id, 'basics', 'first', 'h', '2026-01-02 00:00:00')"), {"id": number + 1})
+                connection.execute(
+                    text(
+                        'INSERT INTO "user" (id, email, full_name, password_hash, org_type, region, role, locale, '
+                        "session_epoch, is_active, created_at) VALUES (:id, :email, :name, 'x', 'police', 'lviv', "
+                        "'learner', 'uk', 0, :yes, :at)"
+                    ),
+                    {
+                        "id": number + 1,
+                        "email": f"old{number}@example.org",
+                        "name": f"Стара Людина {number}",
+                        "yes": True,
+                        "at": "2026-01-01 00:00:00",
+                    },
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO lesson_read (user_id, module_id, lesson_id, content_hash, read_at) "
+                        "VALUES (:id, 'basics', 'first', 'h', '2026-01-02 00:00:00')"
+                    ),
+                    {"id": number + 1},
+                )
         query = text(f'SELECT {", ".join(columns)} FROM "user" ORDER BY id')
         with db.engine.connect() as connection:
             before = connection.execute(query).all()
@@ -220,8 +255,10 @@ def test_sqlite_backup_during_writes_is_consistent_and_boots_REL_2b(tmp_path, cl
     spawn = multiprocessing.get_context("spawn")
     runner = app.test_cli_runner()
     with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
-        futures = [pool.submit(learner_writes, url, str(course_dir), str(tmp_path / f"w{i}"), email, 0)
-                   for i, email in enumerate(emails)]  # fmt: skip
+        futures = [
+            pool.submit(learner_writes, url, str(course_dir), str(tmp_path / f"w{i}"), email, 0)
+            for i, email in enumerate(emails)
+        ]
         while _count(app, "lesson_read") < 10:  # back up in the middle of the writing
             pass
         during = runner.invoke(args=["backup", str(tmp_path / "during.db")])
@@ -233,15 +270,25 @@ def test_sqlite_backup_during_writes_is_consistent_and_boots_REL_2b(tmp_path, cl
     copied = copy.execute("SELECT count(*) FROM lesson_read").fetchone()[0]
     copy.close()
     assert 10 <= copied <= 2 * LESSONS
-    restored = make_test_app(f"sqlite:///{tmp_path / 'during.db'}", tmp_path / "restored", clock,
-                             CONTENT_DIR=str(course_dir), QUIZZES_DIR=str(course_dir / "quizzes"))  # fmt: skip
+    restored = make_test_app(
+        f"sqlite:///{tmp_path / 'during.db'}",
+        tmp_path / "restored",
+        clock,
+        CONTENT_DIR=str(course_dir),
+        QUIZZES_DIR=str(course_dir / "quizzes"),
+    )
     ready = restored.test_client().get("/readyz")
     assert ready.status_code == 200, ready.get_json()
     assert _count(restored, "lesson_read") == copied and _count(restored, "user") == 2
     after = runner.invoke(args=["backup", str(tmp_path / "after.db")])
     assert after.exit_code == 0 and "integrity check: ok" in after.output
-    final = make_test_app(f"sqlite:///{tmp_path / 'after.db'}", tmp_path / "final", clock,
-                          CONTENT_DIR=str(course_dir), QUIZZES_DIR=str(course_dir / "quizzes"))  # fmt: skip
+    final = make_test_app(
+        f"sqlite:///{tmp_path / 'after.db'}",
+        tmp_path / "final",
+        clock,
+        CONTENT_DIR=str(course_dir),
+        QUIZZES_DIR=str(course_dir / "quizzes"),
+    )
     assert snapshot(final) == snapshot(app)
     for each in (app, restored, final):
         with each.app_context():

@@ -22,8 +22,9 @@ PRODUCTION_HOST = "learn.example.org"
 def production_app(database_url, tmp_path, clock, monkeypatch):
     """The app as `FRONTLINE_ENV=production` builds it, on the test database."""
     monkeypatch.setenv("FRONTLINE_ENV", "production")
-    app = make_test_app(database_url, tmp_path, clock, ENV_NAME="production", TESTING=False,
-                        BASE_URL=f"https://{PRODUCTION_HOST}")  # fmt: skip
+    app = make_test_app(
+        database_url, tmp_path, clock, ENV_NAME="production", TESTING=False, BASE_URL=f"https://{PRODUCTION_HOST}"
+    )
     with app.app_context():
         from tests.conftest import reset_database
 
@@ -56,8 +57,9 @@ def test_production_session_cookie_flags_SESS_1(production_app, clock):
     from course.accounts.services import Registration, register
 
     with production_app.app_context():
-        register(db.session, Registration("p@example.org", "Олена Петренко", PASSWORD, "police", "lviv", None, "uk"),
-                 clock())  # fmt: skip
+        register(
+            db.session, Registration("p@example.org", "Олена Петренко", PASSWORD, "police", "lviv", None, "uk"), clock()
+        )
         db.session.commit()
     client = https_client(production_app)
     response = Auth(client).login("p@example.org")
@@ -184,8 +186,9 @@ def test_stale_admin_session_cannot_change_roles_or_erase_SESS_4(app, make_learn
     client = logged_in(app, admin.email)
     token = csrf_token(client, f"/admin/users/{learner.id}")
     _make_stale(client)
-    response = client.post(f"/admin/users/{learner.id}/{action}", data={"csrf_token": token, "role": "admin",
-                                                                        "confirm": "y"})  # fmt: skip
+    response = client.post(
+        f"/admin/users/{learner.id}/{action}", data={"csrf_token": token, "role": "admin", "confirm": "y"}
+    )
     assert _login_redirect(response)[0] == "/login"
     with app.app_context():
         from course.accounts.models import User
@@ -210,8 +213,9 @@ def test_tampered_session_cookie_is_anonymous_not_an_error(app, make_learner, ta
     assert response.status_code == 302 and urlsplit(response.headers["Location"]).path == "/login"
 
 
-def test_key_rotation_keeps_sessions_through_fallbacks_HDR_4(app, make_learner, tmp_path, clock, monkeypatch,
-                                                             database_url):  # fmt: skip
+def test_key_rotation_keeps_sessions_through_fallbacks_HDR_4(
+    app, make_learner, tmp_path, clock, monkeypatch, database_url
+):
     """A cookie signed with the old key works while the old key is in SECRET_KEY_FALLBACKS."""
     client = logged_in(app, make_learner().email)
     cookie = client.get_cookie("session").value

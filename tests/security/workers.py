@@ -38,8 +38,9 @@ def learner_writes(database_url: str, content: str, workdir: str, email: str, qu
     handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
     logging.getLogger().addHandler(handler)
     try:
-        app = make_test_app(database_url, Path(workdir), FakeClock(), CONTENT_DIR=content,
-                            QUIZZES_DIR=str(Path(content) / "quizzes"))  # fmt: skip
+        app = make_test_app(
+            database_url, Path(workdir), FakeClock(), CONTENT_DIR=content, QUIZZES_DIR=str(Path(content) / "quizzes")
+        )
         client = app.test_client()
         statuses.append(Auth(client).login(email).status_code)
         token = csrf_token(client, "/modules/big/l0")

@@ -24,10 +24,28 @@ GROUPED_PHONE = re.compile(
 SHORT_NUMBER = re.compile(r"(?<![\w.,/+\-−])(?<!\d[ \u00a0])(\d{3,4})(?![\w%]|[.,]\d|/\d|[ \u00a0]\d{3}\b)")
 # Words that make a nearby short number a phone number (uk and en stems, lower case).
 PHONE_WORDS = (
-    "phone", "call", "hotline", "line", "number", "mobile", "dial", "police", "emergency",
-    "телефон", "дзвон", "лінія", "лінії", "лінію", "лінією", "номер", "мобільн", "поліці",
-    "екстрен", "набер", "гаряч",
-)  # fmt: skip
+    "phone",
+    "call",
+    "hotline",
+    "line",
+    "number",
+    "mobile",
+    "dial",
+    "police",
+    "emergency",
+    "телефон",
+    "дзвон",
+    "лінія",
+    "лінії",
+    "лінію",
+    "лінією",
+    "номер",
+    "мобільн",
+    "поліці",
+    "екстрен",
+    "набер",
+    "гаряч",
+)
 PHONE_CONTEXT = 60  # characters either side of a short number searched for PHONE_WORDS
 
 # `Art. 3(a)`, `Arts. 150, 302, 303`, `Article 12 of ...`, `ст. 149`, `статті 3`, `статтею 13`,
@@ -97,8 +115,11 @@ def article_numbers(text: str) -> list[Fact]:
 
 def law_numbers(text: str) -> list[Fact]:
     """Numbers of laws, resolutions and conventions: `3739-VI`, `417`, `197`."""
-    return [Fact("law", m.group("number"), _line(text, m.start())) for m in LAW_NUMBER.finditer(text)
-            if not (m.group("number").isdigit() and int(m.group("number")) in YEARS)]  # fmt: skip
+    return [
+        Fact("law", m.group("number"), _line(text, m.start()))
+        for m in LAW_NUMBER.finditer(text)
+        if not (m.group("number").isdigit() and int(m.group("number")) in YEARS)
+    ]
 
 
 def source_keys(text: str) -> list[Fact]:

@@ -56,8 +56,10 @@ def variants(directory: Path, fields: tuple, split_lessons: bool) -> dict[str, d
 
 
 def quiz_files() -> dict[str, dict[str, QuizFile]]:
-    return {quiz_id: {lang: parse_quiz_file(v) for lang, v in by_lang.items()}
-            for quiz_id, by_lang in variants(QUIZZES, QUIZ_FIELDS, False).items()}  # fmt: skip
+    return {
+        quiz_id: {lang: parse_quiz_file(v) for lang, v in by_lang.items()}
+        for quiz_id, by_lang in variants(QUIZZES, QUIZ_FIELDS, False).items()
+    }
 
 
 def test_bundled_course_has_no_content_problems(catalog):
@@ -81,9 +83,10 @@ def test_uk_and_en_modules_have_the_same_lesson_ids_in_the_same_order():
 
 def test_uk_and_en_quizzes_have_the_same_case_question_and_option_ids():
     for quiz_id, by_lang in quiz_files().items():
-        shape = {lang: ([c.id for c in f.body.cases],
-                        [(q.id, [o.id for o in q.options]) for q in f.body.questions])
-                 for lang, f in by_lang.items()}  # fmt: skip
+        shape = {
+            lang: ([c.id for c in f.body.cases], [(q.id, [o.id for o in q.options]) for q in f.body.questions])
+            for lang, f in by_lang.items()
+        }
         assert shape["uk"] == shape["en"], quiz_id
 
 
@@ -129,8 +132,9 @@ def test_every_module_has_a_quiz_of_ten_or_more_questions_mostly_scenarios(catal
     by_module = {q.module_id: q for q in catalog.quizzes.values() if q.module_id}
     assert set(by_module) == {m.id for m in catalog.modules}
     for module_id, quiz in by_module.items():
-        scenarios = [q for q in quiz.questions
-                     if q.case or len(plain_text(q.html.get("en", "")).split()) >= SCENARIO_STEM_WORDS]  # fmt: skip
+        scenarios = [
+            q for q in quiz.questions if q.case or len(plain_text(q.html.get("en", "")).split()) >= SCENARIO_STEM_WORDS
+        ]
         assert len(quiz.questions) >= 10, module_id
         assert len(scenarios) * 2 > len(quiz.questions), f"{module_id}: {len(scenarios)} scenarios"
         assert any(q.case for q in quiz.questions), f"{module_id} has no shared case"
@@ -163,31 +167,37 @@ def test_the_course_states_phone_numbers_and_articles_at_all():
     assert {"3739-VI", "417"} <= {f.value for f in law_numbers(text)}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Call 0 800 505 501 or +38 044 284 19 15.", ["0800505501", "380442841915"]),
-    ("the landline 0-800-505-501", ["0800505501"]),
-    ("Гаряча лінія **527**, урядова — 1547; поліція 102 / 112.", ["527", "1547", "102", "112"]),
-    ("| **772** | from a mobile |", ["772"]),
-    ("Дзвоніть на 116 123 цілодобово", ["116123"]),
-    ("3 to 8 years' imprisonment under the hotline rules", []),
-    ("1 143 особи отримали статус; лінія", []),
-    ("the hotline was launched in 2007 and ran 2016–2017", []),
-    ("Art. 149 of the Criminal Code; call the police", []),
-    ("1,143 persons; 195 of 273 applications", []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Call 0 800 505 501 or +38 044 284 19 15.", ["0800505501", "380442841915"]),
+        ("the landline 0-800-505-501", ["0800505501"]),
+        ("Гаряча лінія **527**, урядова — 1547; поліція 102 / 112.", ["527", "1547", "102", "112"]),
+        ("| **772** | from a mobile |", ["772"]),
+        ("Дзвоніть на 116 123 цілодобово", ["116123"]),
+        ("3 to 8 years' imprisonment under the hotline rules", []),
+        ("1 143 особи отримали статус; лінія", []),
+        ("the hotline was launched in 2007 and ran 2016–2017", []),
+        ("Art. 149 of the Criminal Code; call the police", []),
+        ("1,143 persons; 195 of 273 applications", []),
+    ],
+)
 def test_phone_number_extractor(text, expected):
     assert [f.value for f in phone_numbers(text)] == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Palermo Protocol, Art. 3(a), and Art. 3(c)–(d)", ["3(a)", "3(c)", "3(d)"]),
-    ("Article 12 of the Convention; Arts. 150, 302, 303", ["12", "150", "302", "303"]),
-    ("ст. 3(c) і 3(d) Протоколу; статті 149 Кримінального кодексу", ["3(c)", "3(d)", "149"]),
-    ("статтею 13 Закону; стаття 1 визначає", ["13", "1"]),
-    ("Art. 12(1)(a) lists subsistence", ["12(1)"]),
-    ("within 30 days, part of the 2 articles", []),
-    ("http://example.org/spip.php?article25", []),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Palermo Protocol, Art. 3(a), and Art. 3(c)–(d)", ["3(a)", "3(c)", "3(d)"]),
+        ("Article 12 of the Convention; Arts. 150, 302, 303", ["12", "150", "302", "303"]),
+        ("ст. 3(c) і 3(d) Протоколу; статті 149 Кримінального кодексу", ["3(c)", "3(d)", "149"]),
+        ("статтею 13 Закону; стаття 1 визначає", ["13", "1"]),
+        ("Art. 12(1)(a) lists subsistence", ["12(1)"]),
+        ("within 30 days, part of the 2 articles", []),
+        ("http://example.org/spip.php?article25", []),
+    ],
+)
 def test_article_extractor(text, expected):
     assert [f.value for f in article_numbers(text)] == expected
 

@@ -26,8 +26,15 @@ A4_POINTS = "595.276 x 841.89 pts (A4)"
 
 
 def make_sheet(body: str = "<p>Call <strong>527</strong>.</p>", **overrides) -> JobAidSheet:
-    values = {"id": "sample", "lang": "en", "title": "Job aid: sample", "kicker": "Frontline · Module 1: Sample",
-              "body_html": body, "footer": "Version 0123456789ab", "content_hash": "0" * 64}  # fmt: skip
+    values = {
+        "id": "sample",
+        "lang": "en",
+        "title": "Job aid: sample",
+        "kicker": "Frontline · Module 1: Sample",
+        "body_html": body,
+        "footer": "Version 0123456789ab",
+        "content_hash": "0" * 64,
+    }
     values.update(overrides)
     return JobAidSheet(**values)
 
@@ -41,9 +48,18 @@ def bundled_sheets():
     for number, module in enumerate(catalog.modules, start=1):
         aid = catalog.job_aids[module.id]
         for lang in LANGUAGES:
-            yield pytest.param(JobAidSheet(aid.id, lang, aid.title[lang], f"Frontline · {number}: {module.title[lang]}",
-                                           aid.html[lang], f"Version {aid.content_hash[:12]}", aid.content_hash),
-                               id=f"{module.id}-{lang}")  # fmt: skip
+            yield pytest.param(
+                JobAidSheet(
+                    aid.id,
+                    lang,
+                    aid.title[lang],
+                    f"Frontline · {number}: {module.title[lang]}",
+                    aid.html[lang],
+                    f"Version {aid.content_hash[:12]}",
+                    aid.content_hash,
+                ),
+                id=f"{module.id}-{lang}",
+            )
 
 
 def test_job_aid_core_does_not_import_flask():
@@ -90,8 +106,10 @@ def test_same_sheet_is_rendered_once_and_an_edit_renders_afresh():
     assert render(make_sheet(body="<p>Version two</p>")) is not first
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "../../course/config.py",
-                                 "data:image/png;base64,iVBORw0KGgo="])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "http://127.0.0.1:9/x.png", "../../course/config.py", "data:image/png;base64,iVBORw0KGgo="],
+)
 def test_pdf_refuses_anything_but_the_bundled_fonts(url):
     # The catalog's sanitiser already strips <img>; this is the second lock, in the renderer.
     with pytest.raises(JobAidRenderError, match="refused"):

@@ -30,7 +30,7 @@ XSS_CORPUS = [
     "![x](http://169.254.169.254/latest/meta-data/)",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-    "# Title {: onclick=\"alert(1)\" }",
+    '# Title {: onclick="alert(1)" }',
     "[a][ref]\n\n[ref]: javascript:alert(1)",
     "<!-- unclosed comment <script>alert(1)</script>",
     "*a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a*",

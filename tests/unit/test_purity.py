@@ -9,12 +9,31 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[2]
-CORE = ["course.problems", "course.frontmatter", "course.markdown", "course.content.types", "course.content.paths",
-        "course.content.loader", "course.content.catalog", "course.progress.rules",
-        "course.accounts.passwords", "course.accounts.validation", "course.accounts.choices"]
-CORE += [f"course.{name}" for name in ("quizzes.types", "quizzes.loader", "quizzes.scoring",
-         "quizzes.question_types", "certificates.types", "certificates.eligibility")
-         if (ROOT / "course" / name.replace(".", "/")).with_suffix(".py").exists()]
+CORE = [
+    "course.problems",
+    "course.frontmatter",
+    "course.markdown",
+    "course.content.types",
+    "course.content.paths",
+    "course.content.loader",
+    "course.content.catalog",
+    "course.progress.rules",
+    "course.accounts.passwords",
+    "course.accounts.validation",
+    "course.accounts.choices",
+]
+CORE += [
+    f"course.{name}"
+    for name in (
+        "quizzes.types",
+        "quizzes.loader",
+        "quizzes.scoring",
+        "quizzes.question_types",
+        "certificates.types",
+        "certificates.eligibility",
+    )
+    if (ROOT / "course" / name.replace(".", "/")).with_suffix(".py").exists()
+]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -97,4 +97,3 @@ def test_an_unchanged_session_sends_no_cookie_but_says_the_page_varies_by_it(app
     assert response.headers["Vary"] == "Cookie"
     flashed = client.get("/flash")
     assert "Set-Cookie" in flashed.headers
-

@@ -16,8 +16,27 @@ TRANSLATIONS = ROOT / "course" / "translations"
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> set[str]:
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg",
-                    "-k", "_l", "-k", "N_", "--no-location", "-o", str(pot), "."], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "-q",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "N_",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     with pot.open("rb") as handle:
         catalog = read_po(handle)
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}

@@ -75,8 +75,13 @@ def issue_directly(app, user_id: int, expires_at=None):
         course = services.requirements_for(current_catalog(), settings)
         learner = db.session.get(User, user_id)
         certificate = services.issue(
-            db.session, learner, course.content_hash, course.module_hashes, settings,
-            app.config["CLOCK"](), expires_at=expires_at,
+            db.session,
+            learner,
+            course.content_hash,
+            course.module_hashes,
+            settings,
+            app.config["CLOCK"](),
+            expires_at=expires_at,
         )
         db.session.commit()
         return certificate.id, certificate.code

@@ -34,17 +34,24 @@ def admin_client(app, make_admin):
     return admin, client
 
 
-ADMIN_GETS = ["/admin/certificates", "/admin/certificates/export.csv",
-              "/admin/certificates/export.zip", "/admin/certificates/{id}",
-              "/admin/certificates/{id}/pdf", "/admin/certificates/audit",
-              "/admin/certificates/preview", "/admin/certificates/preview?name=X&lang=uk"]  # fmt: skip
+ADMIN_GETS = [
+    "/admin/certificates",
+    "/admin/certificates/export.csv",
+    "/admin/certificates/export.zip",
+    "/admin/certificates/{id}",
+    "/admin/certificates/{id}/pdf",
+    "/admin/certificates/audit",
+    "/admin/certificates/preview",
+    "/admin/certificates/preview?name=X&lang=uk",
+]
 ADMIN_POSTS = ["/admin/certificates/{id}/revoke", "/admin/certificates/{id}/reissue"]
 
 
 def _table(app) -> list[tuple]:
     with app.app_context():
-        rows = db.session.execute(select(Certificate.id, Certificate.code, Certificate.revoked_at,
-                                         Certificate.superseded_at)).all()  # fmt: skip
+        rows = db.session.execute(
+            select(Certificate.id, Certificate.code, Certificate.revoked_at, Certificate.superseded_at)
+        ).all()
         audits = db.session.scalar(select(func.count()).select_from(CertificateAudit))
         return [tuple(r) for r in rows] + [("audit", audits)]
 
@@ -170,11 +177,21 @@ def test_filters_by_state_and_text(app, make_learner, admin_client):
     assert "Ірина" in page
 
 
-@pytest.mark.parametrize("query", [
-    {"sort": "name;DROP TABLE certificate"}, {"sort": "(select 1)"}, {"page": "-1"},
-    {"page": str(10**12)}, {"page": "abc"}, {"status": "evil'"}, {"issued_from": "2026-13-45"},
-    {"issued_from": "2026-12-01", "issued_to": "2026-01-01"}, {"q": "\\"}, {"q": "_"},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sort": "name;DROP TABLE certificate"},
+        {"sort": "(select 1)"},
+        {"page": "-1"},
+        {"page": str(10**12)},
+        {"page": "abc"},
+        {"status": "evil'"},
+        {"issued_from": "2026-13-45"},
+        {"issued_from": "2026-12-01", "issued_to": "2026-01-01"},
+        {"q": "\\"},
+        {"q": "_"},
+    ],
+)
 def test_bad_list_parameters_answer_200_with_stable_rows_OUT_5(app, issued, admin_client, query):
     _admin, client = admin_client
     response = client.get("/admin/certificates", query_string=query)
@@ -219,7 +236,7 @@ def test_admin_sees_a_learners_lessons_quiz_attempts_and_certificate(app, make_l
     admin_client = app.test_client()
     Auth(admin_client).login(admin.email)
     page = admin_client.get(f"/admin/users/{user.id}").get_data(as_text=True)
-    section = page[page.index('class="learner-progress"'):]
+    section = page[page.index('class="learner-progress"') :]
     assert "Прочитано 3 з 3 уроків" in section
     assert section.count("<tr><td>") >= 2  # one row per module, then one per graded attempt
     assert "Складено (100%)" in section  # the counting attempt of the module quiz

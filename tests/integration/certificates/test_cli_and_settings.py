@@ -50,15 +50,35 @@ def test_sample_command_refuses_an_unknown_language(app, tmp_path):
 def test_flask_cli_sample_in_a_new_process(tmp_path):
     """The command exactly as the issue names it, with the app from wsgi.py."""
     out = tmp_path / "FILE.pdf"
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": "k" * 40,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "BASE_URL": "https://cert.example.org",
-           "LOG_LEVEL": "WARNING"}  # fmt: skip
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "k" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "BASE_URL": "https://cert.example.org",
+        "LOG_LEVEL": "WARNING",
+    }
     flask = Path(sys.executable).parent / "flask"
     done = subprocess.run(
-        [str(flask), "--app", "wsgi", "certificates", "sample", "--name", "Олена Петренко",
-         "--lang", "uk", "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            str(flask),
+            "--app",
+            "wsgi",
+            "certificates",
+            "sample",
+            "--name",
+            "Олена Петренко",
+            "--lang",
+            "uk",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Олена Петренко" in pdf_text(out)
     assert qr_payloads(out, tmp_path)[0].startswith("https://cert.example.org/verify/")
@@ -82,8 +102,7 @@ def test_migration_matches_the_models_and_downgrades_REL_2a(database_url, tmp_pa
         upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            diff = [d for d in compare_metadata(context, db.metadata)
-                    if any(table in str(d) for table in TABLES)]  # fmt: skip
+            diff = [d for d in compare_metadata(context, db.metadata) if any(table in str(d) for table in TABLES)]
         assert diff == []
         assert TABLES <= set(inspect(db.engine).get_table_names())
         downgrade(revision="0002_quizzes")
@@ -92,11 +111,16 @@ def test_migration_matches_the_models_and_downgrades_REL_2a(database_url, tmp_pa
         db.engine.dispose()
 
 
-@pytest.mark.parametrize("name, value", [
-    ("CERTIFICATE_ELIGIBILITY", "everything"), ("CERTIFICATE_VALID_DAYS", "-1"),
-    ("CERTIFICATE_VALID_DAYS", "two years"), ("VERIFY_LIMIT_PER_IP", "0"),
-    ("BASE_URL", "javascript:alert(1)"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("CERTIFICATE_ELIGIBILITY", "everything"),
+        ("CERTIFICATE_VALID_DAYS", "-1"),
+        ("CERTIFICATE_VALID_DAYS", "two years"),
+        ("VERIFY_LIMIT_PER_IP", "0"),
+        ("BASE_URL", "javascript:alert(1)"),
+    ],
+)
 def test_bad_certificate_settings_stop_the_app(tmp_path, clock, name, value):
     with pytest.raises(ConfigError, match=name):
         make_test_app(f"sqlite:///{tmp_path / 'x.db'}", tmp_path, clock, **{name: value})

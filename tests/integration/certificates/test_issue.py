@@ -134,8 +134,11 @@ def test_redownload_is_byte_identical_after_rename_and_template_edit(database_ur
     with app.app_context():
         from course.accounts.services import Registration, register
 
-        learner = register(db.session, Registration("frozen@example.org", "Олена Петренко",
-                           PASSWORD, "police", "lviv", None, "uk"), clock())  # fmt: skip
+        learner = register(
+            db.session,
+            Registration("frozen@example.org", "Олена Петренко", PASSWORD, "police", "lviv", None, "uk"),
+            clock(),
+        )
         db.session.commit()
         user_id = learner.id
     client = app.test_client()

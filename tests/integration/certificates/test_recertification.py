@@ -16,8 +16,9 @@ def _learner(app, clock, email="renew@example.org"):
     from course.accounts.services import Registration, register
 
     with app.app_context():
-        user = register(db.session, Registration(email, "Олена Петренко", PASSWORD, "police",
-                                                 "lviv", None, "en"), clock())  # fmt: skip
+        user = register(
+            db.session, Registration(email, "Олена Петренко", PASSWORD, "police", "lviv", None, "en"), clock()
+        )
         db.session.commit()
         return user.id
 
@@ -117,13 +118,16 @@ def test_revoked_certificate_is_not_renewed_automatically(app, make_learner, mak
     [certificate] = certificates(app, learner.id)
     admin = make_admin()
     with app.app_context():
-        manage.revoke(db.session, db.session.get(User, admin.id),
-                      db.session.get(Certificate, certificate.id), "fraud", app.config["CLOCK"]())  # fmt: skip
+        manage.revoke(
+            db.session,
+            db.session.get(User, admin.id),
+            db.session.get(Certificate, certificate.id),
+            "fraud",
+            app.config["CLOCK"](),
+        )
         db.session.commit()
     pass_quiz(app, client)
     assert len(certificates(app, learner.id)) == 1
-
-
 
 
 def test_learner_eligible_after_a_rule_change_can_ask_for_the_certificate(database_url, tmp_path, clock):

@@ -69,8 +69,13 @@ def test_verification_page_shows_what_the_pdf_shows_CERT4(app, holder, tmp_path,
     page = re.sub(r"\s+", " ", page.get_data(as_text=True))
     with app.app_context():
         certificate = db.session.get(Certificate, certificate_id)
-        fields = [certificate.holder_name, certificate.course_title, certificate.course_title_en,
-                  format_code(code), certificate.content_hash[:12]]  # fmt: skip
+        fields = [
+            certificate.holder_name,
+            certificate.course_title,
+            certificate.course_title_en,
+            format_code(code),
+            certificate.content_hash[:12],
+        ]
     for field in fields:
         assert field in printed and field in page, field
     issued = re.search(r"\d{1,2} листопада 2026 р\.", printed).group(0)
@@ -91,8 +96,9 @@ def test_verify_form_redirects_to_the_code_page(app, holder):
     client = app.test_client()
     form = client.get("/verify")
     assert form.status_code == 200 and form.headers["X-Robots-Tag"] == "noindex, nofollow"
-    response = client.post("/verify", data={"code": format_code(code).lower(),
-                                            "csrf_token": csrf_token(client, "/verify")})  # fmt: skip
+    response = client.post(
+        "/verify", data={"code": format_code(code).lower(), "csrf_token": csrf_token(client, "/verify")}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/verify/{format_code(code)}")
     bad = client.post("/verify", data={"code": "nonsense", "csrf_token": csrf_token(client, "/verify")})
@@ -183,8 +189,13 @@ def test_wrong_surnames_count_and_valid_lookups_do_not_CERT3(database_url, tmp_p
     from course.accounts.services import Registration, register
 
     with app.app_context():
-        user = register(db.session, Registration("s@example.org", "Олена Петренко", "correct horse battery staple",
-                                                 "police", "lviv", None, "uk"), clock())  # fmt: skip
+        user = register(
+            db.session,
+            Registration(
+                "s@example.org", "Олена Петренко", "correct horse battery staple", "police", "lviv", None, "uk"
+            ),
+            clock(),
+        )
         db.session.commit()
         user_id = user.id
     _id, code = issue_directly(app, user_id)
@@ -214,8 +225,9 @@ def test_revoked_certificate_shows_reason_without_name_CERT4(app, holder, make_a
         from course.accounts.models import User
 
         certificate = db.session.get(Certificate, certificate_id)
-        manage.revoke(db.session, db.session.get(User, admin.id), certificate, "Issued by mistake",
-                      app.config["CLOCK"]())  # fmt: skip
+        manage.revoke(
+            db.session, db.session.get(User, admin.id), certificate, "Issued by mistake", app.config["CLOCK"]()
+        )
         db.session.commit()
     client = app.test_client()
     url = f"/verify/{format_code(code)}"
@@ -242,9 +254,13 @@ def test_reissued_certificate_shows_superseded_and_the_new_one_valid(app, holder
         from course.accounts.models import User
         from course.certificates.views import current_settings
 
-        new = manage.reissue(db.session, db.session.get(User, admin.id),
-                             db.session.get(Certificate, certificate_id), current_settings(),
-                             app.config["CLOCK"]())  # fmt: skip
+        new = manage.reissue(
+            db.session,
+            db.session.get(User, admin.id),
+            db.session.get(Certificate, certificate_id),
+            current_settings(),
+            app.config["CLOCK"](),
+        )
         db.session.commit()
         new_code_value = new.code
     client = app.test_client()
@@ -272,8 +288,11 @@ def test_a_revocation_by_another_worker_shows_at_once_on_a_kept_page_CERT4(app, 
     client = app.test_client()
     url = f"/verify/{format_code(code)}"
     assert [state_of(client.get(url).get_data(as_text=True)) for _ in range(3)] == ["valid"] * 3
-    other_worker_runs(app, "UPDATE certificate SET revoked_at = CURRENT_TIMESTAMP, revoked_reason = 'Fraud' "
-                      "WHERE id = :id", id=certificate_id)  # fmt: skip
+    other_worker_runs(
+        app,
+        "UPDATE certificate SET revoked_at = CURRENT_TIMESTAMP, revoked_reason = 'Fraud' WHERE id = :id",
+        id=certificate_id,
+    )
     page = client.get(url).get_data(as_text=True)
     assert state_of(page) == "revoked" and "Fraud" in page
 

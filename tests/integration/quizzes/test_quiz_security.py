@@ -380,9 +380,7 @@ def _dispose(app):
         db.engine.dispose()
 
 
-def test_answers_posted_after_the_session_expired_come_back_after_login_REL_2e(
-    app, make_learner, auth, client, clock
-):
+def test_answers_posted_after_the_session_expired_come_back_after_login_REL_2e(app, make_learner, auth, client, clock):
     """REL-2(e): the page posted after the idle timeout is set aside, then shown after login."""
     learner = make_learner()
     auth.login(learner.email)

@@ -77,9 +77,7 @@ def pdf_attachments(path: Path) -> str:
 def qr_payloads(path: Path, tmp_path: Path) -> list[str]:
     """Every QR code zbarimg finds on page 1 rendered at 150 dpi by pdftoppm."""
     prefix = tmp_path / "page"
-    _run(
-        "pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(prefix)
-    )
+    _run("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(path), str(prefix))
     out = subprocess.run(
         ["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", f"{prefix}.png"],
         capture_output=True,

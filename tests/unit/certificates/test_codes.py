@@ -90,9 +90,7 @@ def test_verification_url_comes_from_base_url_only_CSRF4():
     code = new_code()
     url = verification_url("https://frontline.example.org/", code)
     assert url == f"https://frontline.example.org/verify/{format_code(code)}"
-    assert verification_url("http://127.0.0.1:5000/course", code).startswith(
-        "http://127.0.0.1:5000/course/verify/"
-    )
+    assert verification_url("http://127.0.0.1:5000/course", code).startswith("http://127.0.0.1:5000/course/verify/")
 
 
 @pytest.mark.parametrize(

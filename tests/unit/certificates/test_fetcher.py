@@ -125,17 +125,13 @@ def hostile_templates(port: int) -> dict[str, tuple[str, str]]:
     }
 
 
-def test_hostile_template_fails_cleanly_and_reaches_nothing_CERT1(
-    template_copy, listener, tmp_path
-):
+def test_hostile_template_fails_cleanly_and_reaches_nothing_CERT1(template_copy, listener, tmp_path):
     """Each refused URL stops the render with CertificateRenderError; nothing is fetched."""
     port, seen = listener
     html_path, css_path = template_copy / "certificate.html", template_copy / "certificate.css"
     html, css = html_path.read_text(), css_path.read_text()
     for label, (where, snippet) in hostile_templates(port).items():
-        html_path.write_text(
-            html.replace("<body>", "<body>" + snippet) if where == "html" else html
-        )
+        html_path.write_text(html.replace("<body>", "<body>" + snippet) if where == "html" else html)
         css_path.write_text(snippet + "\n" + css if where == "css" else css)
         _bump_mtime(html_path, css_path)
         with pytest.raises(CertificateRenderError) as caught:

@@ -77,9 +77,7 @@ def test_same_context_renders_the_same_bytes():
 
 def test_english_certificate_is_not_bilingual(tmp_path):
     english = translate_labels(lambda s: s)
-    context = make_context(
-        lang="en", course_title="Countering human trafficking: the basics", labels=english
-    )
+    context = make_context(lang="en", course_title="Countering human trafficking: the basics", labels=english)
     text = pdf_text(write_pdf(tmp_path, render_pdf(context)))
     assert "Certificate of completion" in text
     assert "березня" not in text and "/ This certifies that" not in text

@@ -94,10 +94,7 @@ def test_gift_features_are_converted(tmp_path):
     escapes = by_id["escapes"]
     assert escapes.title == r"Which symbol is \*not\* a GIFT control character?"
     assert [o.text for o in escapes.options] == ["~", "=", "\\\\"]
-    assert (
-        escapes.options[2].feedback
-        == r"Right: a backslash only escapes the others; 2 { 3 } 4 \# done."
-    )
+    assert escapes.options[2].feedback == r"Right: a backslash only escapes the others; 2 { 3 } 4 \# done."
     assert "<b>HTML</b>" in body.questions[5].title
 
 
@@ -141,9 +138,7 @@ def test_bom_and_windows_line_endings_import_identically(transform, tmp_path):
     variant.write_bytes(transform((GIFT / "features.gift").read_bytes()))
     result = _import(variant, tmp_path)
     assert result.text == plain.text
-    assert [(p.line, p.message) for p in result.problems] == [
-        (p.line, p.message) for p in plain.problems
-    ]
+    assert [(p.line, p.message) for p in result.problems] == [(p.line, p.message) for p in plain.problems]
 
 
 def test_non_utf8_gift_is_refused_with_a_line():
@@ -168,9 +163,7 @@ def test_round_trip_keeps_questions_options_correctness_and_feedback(lang, tmp_p
     again = _body(result.text)
     assert again.questions == original.body.questions or _same(again, original.body)
     assert [c.id for c in again.cases] == [c.id for c in original.body.cases]
-    assert [(c.title, c.body) for c in again.cases] == [
-        (c.title, c.body) for c in original.body.cases
-    ]
+    assert [(c.title, c.body) for c in again.cases] == [(c.title, c.body) for c in original.body.cases]
 
 
 def _same(a, b) -> bool:
@@ -220,8 +213,7 @@ def test_export_reads_back_with_moodle_semantics():
 @pytest.mark.parametrize("correct", range(1, 11))
 def test_exported_weights_are_ones_moodle_accepts(correct):
     options = "\n".join(
-        f"- [{'x' if i < correct else ' '}] Option {i} {{#o{i}}}\n  Why {i}."
-        for i in range(correct + 1)
+        f"- [{'x' if i < correct else ' '}] Option {i} {{#o{i}}}\n  Why {i}." for i in range(correct + 1)
     )
     body = parse_body(f"## Pick. {{#q type=multiple}}\n\n{options}\n", 1)
     gift, _ = quiz_to_gift({"id": "q", "title": "T"}, body, "x")
@@ -239,9 +231,7 @@ def test_matching_item_feedback_is_warned_about_on_export(tmp_path):
     text = (
         (GOOD / "basics.en.md")
         .read_text(encoding="utf-8")
-        .replace(
-            "- Act {#act} => Recruitment", "- Act {#act} => Recruitment\n  Recruiting is an act."
-        )
+        .replace("- Act {#act} => Recruitment", "- Act {#act} => Recruitment\n  Recruiting is an act.")
     )
     path = tmp_path / "basics.en.md"
     path.write_text(text, encoding="utf-8")

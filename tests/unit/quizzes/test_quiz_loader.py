@@ -111,9 +111,7 @@ def test_content_hash_changes_with_any_language(tmp_path):
     quizzes, problems = load_quizzes(tmp_path, MODULES)
     assert problems == []
     assert quizzes["basics-quiz"].content_hash != before
-    assert (
-        quizzes["final-assessment"].content_hash != good_quizzes()["final-assessment"].content_hash
-    )
+    assert quizzes["final-assessment"].content_hash != good_quizzes()["final-assessment"].content_hash
 
 
 def test_crlf_and_bom_files_load_like_lf(tmp_path):
@@ -133,8 +131,7 @@ def test_markdown_in_quiz_text_is_sanitised(tmp_path):
             path.read_text(encoding="utf-8")
             .replace(
                 "Tick every element you can see.",
-                '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
-                "[x](javascript:alert(1))",
+                '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">[x](javascript:alert(1))',
             )
             .replace("Right: forced labour", "<iframe src=//evil></iframe>Right: forced labour")
         )

@@ -67,8 +67,6 @@ def test_status_for_the_dashboard():
     assert quiz_status(settings, [], NOW, in_progress=True).state == IN_PROGRESS
     failed = quiz_status(settings, [attempt(10, 20, False)], NOW)
     assert failed.state == FAILED and failed.decision.next_allowed_at == NOW + timedelta(minutes=50)
-    assert (
-        quiz_status(settings, [attempt(10, 20, False), attempt(5, 95, True)], NOW).state == PASSED
-    )
+    assert quiz_status(settings, [attempt(10, 20, False), attempt(5, 95, True)], NOW).state == PASSED
     latest = QuizSettings(grading="latest")
     assert quiz_status(latest, [attempt(10, 95, True), attempt(5, 20, False)], NOW).state == FAILED

@@ -38,9 +38,7 @@ def test_multiple_choice_thirds_are_exact():
 
 
 def test_matching_scores_each_prompt_and_names_the_wrong_ones():
-    q = question(
-        "matching", points=3, correct=(), options=("x", "y", "z", "w"), prompts=("x", "y", "z")
-    )
+    q = question("matching", points=3, correct=(), options=("x", "y", "z", "w"), prompts=("x", "y", "z"))
     result = grade_question(q, Response.of(matches={"x": "x", "y": "z"}))
     assert result.score == 1
     assert result.wrong_ids == {"y"} and result.missed_ids == {"z"}
@@ -91,9 +89,7 @@ def _responses(q):
     ids = list(q.option_ids)
     if q.kind == "matching":
         prompts = [p.id for p in q.prompts]
-        return st.dictionaries(st.sampled_from(prompts), st.sampled_from(ids)).map(
-            lambda m: Response.of(matches=m)
-        )
+        return st.dictionaries(st.sampled_from(prompts), st.sampled_from(ids)).map(lambda m: Response.of(matches=m))
     if q.kind == "multiple":
         return st.sets(st.sampled_from(ids)).map(Response.of)
     return st.sets(st.sampled_from(ids), max_size=1).map(Response.of)
