@@ -152,7 +152,7 @@ def check_file(session: Session, actor: Actor, cohort: Cohort | None, data: byte
             problems.append(refusal)
         else:
             plan.append(_planned(row, user, members, cohort))
-    problems.sort(key=lambda p: (p.line, p.column))
+    problems.sort(key=lambda p: p.line)  # stable: columns stay in file order
     check = Check(parsed, problems, plan)
     if not problems:
         _guard(session, check, settings)
@@ -218,7 +218,7 @@ def _create_accounts(session: Session, plan: list[Planned], now: datetime) -> di
     session.execute(insert(User), values)
     ids: dict[str, int] = {}
     for chunk in _chunks([row.email for row in new]):
-        ids.update(session.execute(select(User.email, User.id).where(User.email.in_(chunk))))
+        ids.update(session.execute(select(User.email, User.id).where(User.email.in_(chunk))).all())
     return ids
 
 

@@ -135,4 +135,4 @@ def member_counts(session: Session, cohort_ids: list[int]) -> dict[int, int]:
     if not cohort_ids:
         return {}
     query = select(CohortMember.cohort_id, func.count()).where(CohortMember.cohort_id.in_(cohort_ids))
-    return dict(session.execute(query.group_by(CohortMember.cohort_id)))
+    return dict(session.execute(query.group_by(CohortMember.cohort_id)).all())

@@ -31,7 +31,7 @@ BODIES = {
     ),
     "reminder": N_(
         "Hello, {name}!\n\nYour group “{cohort}” is to finish the course by {due}. So far you have read "
-        "{percent}% of the lessons. Continue where you left off:\n\n{link}\n\n"
+        "{percent} of the lessons. Continue where you left off:\n\n{link}\n\n"
         "To stop these reminders, untick them in “My account”: {account_link}"
     ),
 }

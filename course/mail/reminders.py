@@ -85,7 +85,7 @@ def enqueue_reminders(session: Session, modules: Sequence[Module], now: datetime
             last = max([as_utc(added_at), *(at for _m, _l, at in mine)])
             if progress.percent >= 100 or now - last < stalled:
                 continue
-            params = {"cohort": cohort.name, "due": cohort.due_on.isoformat(), "percent": progress.percent}
+            params = {"cohort": cohort.name, "due": cohort.due_on.isoformat(), "percent": f"{progress.percent}%"}
             enqueue(session, KIND_REMINDER, user, now, params)
             done.add(user.id)
             count += 1

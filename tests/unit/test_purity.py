@@ -21,6 +21,9 @@ CORE = [
     "course.accounts.passwords",
     "course.accounts.validation",
     "course.accounts.choices",
+    "course.cohorts.csvfile",
+    "course.mail.compose",
+    "course.mail.smtp",
 ]
 CORE += [
     f"course.{name}"
