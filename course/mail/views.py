@@ -30,9 +30,7 @@ log = logging.getLogger("frontline.mail")
 @bp.get("")
 @reads
 def outbox_page():
-    counts = dict(
-        db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-    )
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     return render_template(
         "mail/outbox.html",
         counts=counts,

@@ -84,7 +84,7 @@ def test_dry_run_lists_the_problem_and_writes_nothing(app, clock, admin_client, 
     before = counts(app)
     batch_id, page = batch_page(admin_client, upload(admin_client, (DATA / name).read_bytes(), cohort_id))
     assert 'data-state="problems"' in page and BAD_FILES[name] in page
-    assert 'action="/admin/cohorts/imports/%d/apply"' % batch_id not in page
+    assert f'action="/admin/cohorts/imports/{batch_id}/apply"' not in page
     assert counts(app) == before
     assert apply(admin_client, batch_id).status_code == 303  # refused with a message, not applied
     assert counts(app) == before
