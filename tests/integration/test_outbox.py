@@ -4,9 +4,6 @@ a worker killed mid-send (never resent by itself), claims that never overlap, we
 
 from __future__ import annotations
 
-import asyncio
-import email
-import email.policy
 import io
 import os
 import re
@@ -14,12 +11,10 @@ import signal
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
@@ -35,40 +30,10 @@ from course.progress.models import LessonRead
 from tests.conftest import PASSWORD, TEST_COURSE, csrf_token
 from tests.pg import free_port
 from tests.security.helpers import logged_in
+from tests.smtp import Collector, smtp_server
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data" / "imports"
-
-
-class Collector:
-    """An aiosmtpd handler keeping every message; it can refuse recipients or stall after DATA."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.refuse_rcpt = False
-        self.stall_seconds = 0.0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd API
-        if self.refuse_rcpt:
-            return "550 5.1.1 No such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        if self.stall_seconds:
-            await asyncio.sleep(self.stall_seconds)  # delivered, but the answer is late
-        return "250 Message accepted"
-
-
-@contextmanager
-def smtp_server(port: int, collector: Collector):
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield collector
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
