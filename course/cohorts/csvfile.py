@@ -176,49 +176,45 @@ def _rows(reader, keys: list[str], choices: Mapping[str, Mapping[str, str]]) -> 
 def _row(line, cells, keys, choices, first_line, problems) -> Row | None:
     found: list[RowProblem] = []
     if len(cells) > len(keys):
-        found.append(
-            RowProblem(
-                line,
-                "",
-                N_("This line has {cells} cells; the header has {columns}."),
-                {"cells": len(cells), "columns": len(keys)},
-            )
-        )
+        message = N_("This line has {cells} cells; the header has {columns}.")
+        found.append(RowProblem(line, "", message, {"cells": len(cells), "columns": len(keys)}))
     values = {key: clean_text(cell) for key, cell in zip(keys, cells, strict=False) if key}
     email = clean_email(values.get("email", ""))
-    for key in ("email", "full_name", "position"):
-        if values.get(key, "").startswith(FORMULA_SIGNS):
-            found.append(
-                RowProblem(
-                    line,
-                    key,
-                    N_("This cell starts with {sign}, which a spreadsheet runs as a formula. Remove the sign."),
-                    {"sign": values[key][0]},
-                    values[key],
-                )
-            )
-    if not any(p.column == "email" for p in found):
+    _formulas(found, line, values)
+    if not _has(found, "email"):
         _check(found, line, "email", email, email_problem(email) if email else N_("Please fill in this field."))
     for key, required in (("full_name", True), ("position", False)):
-        if not any(p.column == key for p in found):
+        if not _has(found, key):
             _check(found, line, key, values.get(key, ""), name_problem(values.get(key, ""), required=required))
     coded = {key: _coded(found, line, key, values.get(key, ""), choices.get(key, {})) for key in ("org_type", "region")}
     locale = _language(found, line, values.get("language", ""))
-    if email and not any(p.column == "email" for p in found):
-        if email in first_line:
-            found.append(
-                RowProblem(
-                    line, "email", N_("This e-mail is already on line {first}."), {"first": first_line[email]}, email
-                )
-            )
-        else:
-            first_line[email] = line
+    if email and not _has(found, "email"):
+        _duplicate(found, line, email, first_line)
     problems.extend(found)
     if found:
         return None
-    return Row(
-        line, email, values["full_name"], coded["org_type"], coded["region"], values.get("position") or None, locale
-    )
+    position = values.get("position") or None
+    return Row(line, email, values["full_name"], coded["org_type"], coded["region"], position, locale)
+
+
+def _has(found: list[RowProblem], column: str) -> bool:
+    return any(problem.column == column for problem in found)
+
+
+def _formulas(found: list[RowProblem], line: int, values: Mapping[str, str]) -> None:
+    message = N_("This cell starts with {sign}, which a spreadsheet runs as a formula. Remove the sign.")
+    for key in ("email", "full_name", "position"):
+        if values.get(key, "").startswith(FORMULA_SIGNS):
+            found.append(RowProblem(line, key, message, {"sign": values[key][0]}, values[key]))
+
+
+def _duplicate(found: list[RowProblem], line: int, email: str, first_line: dict[str, int]) -> None:
+    """The second and later lines with one e-mail are problems, naming the first."""
+    if email in first_line:
+        message = N_("This e-mail is already on line {first}.")
+        found.append(RowProblem(line, "email", message, {"first": first_line[email]}, email))
+    else:
+        first_line[email] = line
 
 
 def _check(found: list[RowProblem], line: int, column: str, value: str, message: str | None) -> None:
