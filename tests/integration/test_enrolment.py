@@ -214,3 +214,18 @@ def test_cohort_filter_and_page_show_the_imported_learners(app, clock, admin_cli
     assert "ivan@example.org" not in admin_client.get(f"/admin/?cohort={other}").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Cohort, cohort_id).name == "Lviv oblast police, spring 2027"
+
+
+def test_cli_dry_run_reports_every_problem_and_import_writes_once(app):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["cohorts", "create", "Kharkiv NGO", "--starts", "2026-11-01", "--region", "kharkiv"])
+    assert created.exit_code == 0, created.output
+    bad = runner.invoke(args=["cohorts", "import", str(DATA / "bad_values.csv"), "--cohort", "Kharkiv NGO"])
+    assert bad.exit_code == 1 and "bad_values.csv:3: region:" in bad.output
+    dry = runner.invoke(
+        args=["cohorts", "import", str(DATA / "good_comma.csv"), "--dry-run", "--cohort", "Kharkiv NGO"]
+    )
+    assert dry.exit_code == 0 and "created 2" in dry.output and counts(app) == (0, 0)
+    done = runner.invoke(args=["cohorts", "import", str(DATA / "good_comma.csv"), "--cohort", "Kharkiv NGO"])
+    assert done.exit_code == 0 and "/reset/" in done.output  # no SMTP: the links are printed
+    assert counts(app) == (2, 2)
