@@ -64,7 +64,7 @@ def quiz_files() -> dict[str, dict[str, QuizFile]]:
 
 def test_bundled_course_has_no_content_problems(catalog):
     assert [str(p) for p in catalog.problems] == []
-    assert re.match(r"ok: 6 modules, \d+ lessons, 7 quizzes, \d+ questions, languages uk en$", catalog.summary_line())
+    assert re.match(r"ok: 7 modules, \d+ lessons, 8 quizzes, \d+ questions, languages uk en$", catalog.summary_line())
 
 
 @pytest.mark.parametrize("directory", ["modules", "pages", "job-aids"])
