@@ -40,6 +40,7 @@ SOURCE_KEY = re.compile(r"\[[SD]\d+\]")
 MARKUP = re.compile(r"[*_`<>]")
 EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![*\w])([*_])(?=\S)(.+?)(?<=\S)\3(?![*\w])")
 NEGATIVE = re.compile(r"(?<![\w'’])(not|never|except|cannot|\w+n[’']t|не|крім|окрім)(?![\w'’])", re.IGNORECASE)
+QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 SENTENCE_END = re.compile(r"(?<=[.?!:])\s+")
 ABOVE = re.compile(
     r"\b(?:all|none)\s+of\s+(?:the\s+)?(?:above|these|them|the\s+options)\b"
@@ -192,9 +193,10 @@ def _negative_stem(question: QuestionDraft) -> list[tuple[int, str, dict[str, ob
     """A 'not' that a reader can miss: neither in bold (or italics) nor in capitals."""
     title = _last_sentence(question.title)
     emphasised = [m.span() for m in EMPHASIS.finditer(title)]
+    quoted = [m.span() for m in QUOTED.finditer(title)]  # a quoted name ("Do no harm") is not the question's logic
     for match in NEGATIVE.finditer(title):
         word = match.group(1)
-        inside = any(start <= match.start() and match.end() <= end for start, end in emphasised)
+        inside = any(start <= match.start() and match.end() <= end for start, end in emphasised + quoted)
         if not inside and not (word.isupper() and len(word) > 1):
             message = N_(
                 "the question '{id}' asks in the negative ('{word}'): readers miss the word and answer the opposite; "
