@@ -91,3 +91,17 @@ def test_warnings_are_translated_through_the_problem_mechanism(tmp_path):
     shutil.copy(ITEMS / "negative-stem.en.md", tmp_path)
     (warning,) = check_items(tmp_path)
     assert warning.render(lambda message: "UK:" + message).startswith("UK:the question 'q-signs'")
+
+
+def test_a_quoted_name_with_a_negative_is_not_a_negative_stem(tmp_path):
+    text = (ITEMS / "clean.uk.md").read_text(encoding="utf-8")
+    text = text.replace("## Що ви робите насамперед?", "## Чого вимагає принцип «Не нашкодь»?")
+    (tmp_path / "quoted.uk.md").write_text(text, encoding="utf-8")
+    assert check_items(tmp_path) == []
+
+
+def test_every_rule_threshold_is_documented_for_authors():
+    doc = (ITEMS.parents[3] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = doc.split("### Writing good questions", 1)[1].split("\n## ", 1)[0]
+    for phrase in ("**40%**", "1/k", "**50% or more**", "**15%**", "all of the above", "«не»", "`lesson:`", "85%"):
+        assert phrase in section, phrase
