@@ -124,7 +124,8 @@ def test_every_job_aid_names_its_sources(catalog):
             assert SOURCE_KEY.search(plain_text(aid.html[lang])), f"{aid.id} ({lang})"
 
 
-def test_every_quiz_option_has_feedback_with_a_source_in_both_languages(catalog):
+def test_every_quiz_option_has_feedback_with_a_source_or_a_lesson_link_in_both_languages(catalog):
+    """A feedback line that says why something is wrong need not cite a source that cannot say it (issue 15)."""
     without = []
     for quiz in catalog.quizzes.values():
         for question in quiz.questions:
@@ -132,8 +133,24 @@ def test_every_quiz_option_has_feedback_with_a_source_in_both_languages(catalog)
                 feedback = option.feedback_html.get(lang, "")
                 if question.kind == MATCHING and not feedback:  # matching items may share the general feedback
                     feedback = question.general_feedback_html.get(lang, "")
-                if not plain_text(feedback) or not SOURCE_KEY.search(feedback):
+                if not plain_text(feedback) or not (SOURCE_KEY.search(feedback) or 'href="/modules/' in feedback):
                     without.append(f"{quiz.id}/{question.id}/{option.id} ({lang})")
+    assert without == []
+
+
+def test_every_choice_option_and_matching_question_links_to_the_lesson_that_teaches_it():
+    """Issue 15: feedback sends the learner back to the lesson (a `lesson:` link), in both languages."""
+    without = []
+    for quiz_id, by_lang in quiz_files().items():
+        for lang, quiz_file in by_lang.items():
+            for draft in quiz_file.body.questions:
+                if draft.kind == MATCHING:
+                    texts = {"": draft.general_feedback + "".join(o.feedback for o in draft.options)}
+                else:
+                    texts = {o.id: o.feedback for o in draft.options}
+                without += [
+                    f"{quiz_id}/{draft.id}/{oid} ({lang})" for oid, text in texts.items() if "](lesson:" not in text
+                ]
     assert without == []
 
 
