@@ -155,8 +155,10 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_import_item_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_import_item_user_id"), ["user_id"], unique=False)
 
+    # A constant default, so SQLite adds the column in place: an expression default would make
+    # batch mode rebuild "user", and dropping the old table cascades to every row pointing at it.
     with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("reminders_opt_out", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column("reminders_opt_out", sa.Boolean(), server_default="0", nullable=False))
 
     # ### end Alembic commands ###
 
