@@ -109,7 +109,7 @@ def import_check():
     form = _form()
     upload = request.files.get("file")
     if not form.validate_on_submit() or upload is None or not upload.filename:
-        flash(_("Choose a CSV file."), "error")
+        flash(_("Choose a cohort from the list.") if form.cohort.errors else _("Choose a CSV file."), "error")
         return _page(form, 400)
     cohort = visible_cohort(db.session, current_user, int(form.cohort.data)) if form.cohort.data else None
     data = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
