@@ -1,5 +1,4 @@
-"""cohorts: cohorts and their members, trainers' scopes, import batches, the e-mail outbox,
-and the reminder opt-out on users
+"""cohorts: cohorts, members, trainers' scopes, import batches, the outbox, reminder opt-out
 
 Revision ID: i14_cohorts
 Revises: 0004_password_reset
