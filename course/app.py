@@ -121,6 +121,8 @@ def _register_blueprints(app: Flask) -> None:
     from course.progress import views as progress
     from course.quizzes import cli as quizzes_cli
     from course.quizzes import views as quizzes
+    from course.reports import cli as reports_cli
+    from course.reports import views as reports
 
     for module in (content, accounts, progress, admin, health, i18n, privacy):
         app.register_blueprint(module.bp)
@@ -131,3 +133,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates.bp)
     app.cli.add_command(quizzes_cli.cli)
     app.cli.add_command(certificates_cli.cli)
+    app.register_blueprint(reports.bp)
+    app.cli.add_command(reports_cli.cli)

@@ -30,6 +30,8 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "SESSION_MAX_HOURS": ("12", "log out this many hours after login, however active"),
     "PROXY_HOPS": ("0", "number of reverse proxies in front (for the client IP)"),
     "LOG_LEVEL": ("INFO", "logging level"),
+    "REPORT_SUPPRESS_BELOW": ("5", "reports show counts from 1 to this minus 1 as '< N' (small communities)"),
+    "REPORT_MIN_N": ("30", "item analysis flags a question only with at least this many answers"),
 }
 
 
@@ -122,7 +124,17 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
     config["PROXY_HOPS"] = int(str(setting("PROXY_HOPS")))
     config["LOG_LEVEL"] = str(setting("LOG_LEVEL"))
+    for name in ("REPORT_SUPPRESS_BELOW", "REPORT_MIN_N"):
+        config[name] = _positive(name, setting(name))
     _resolve_secret_key(config, instance_path, environ)
+
+
+def _positive(name: str, value: object) -> int:
+    """A whole number of at least 1, or ConfigError naming the setting."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def _listed(value: object) -> list[str]:
