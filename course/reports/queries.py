@@ -33,6 +33,11 @@ def population(filters: Filters, by: str = "none"):
     return learner_ids(filters).add_columns(group.label("g")).subquery("population")
 
 
+def _pairs(session: Session, statement) -> dict:
+    """A two-column result as a dict."""
+    return {key: value for key, value in session.execute(statement)}
+
+
 def graded(attempt=QuizAttempt):
     """Finished graded attempts (practice rounds never count)."""
     return and_(attempt.status == FINISHED, attempt.is_practice.is_(False))
@@ -51,12 +56,12 @@ class FunnelCounts:
 def funnel_counts(session: Session, modules: Sequence[Module], filters: Filters, by: str) -> FunnelCounts:
     """Each funnel stage counted per breakdown group, five queries in all."""
     p = population(filters, by)
-    registered = dict(session.execute(select(p.c.g, func.count()).group_by(p.c.g)).tuples().all())
+    registered = _pairs(session, select(p.c.g, func.count()).group_by(p.c.g))
     activity = or_(
         exists().where(LessonRead.user_id == p.c.id),
         exists().where(QuizAttempt.user_id == p.c.id, graded()),
     )
-    started = dict(session.execute(select(p.c.g, func.count()).where(activity).group_by(p.c.g)).tuples().all())
+    started = _pairs(session, select(p.c.g, func.count()).where(activity).group_by(p.c.g))
     passed = (
         select(p.c.g, QuizAttempt.quiz_id, func.count(QuizAttempt.user_id.distinct()))
         .join(p, p.c.id == QuizAttempt.user_id)
@@ -76,7 +81,7 @@ def funnel_counts(session: Session, modules: Sequence[Module], filters: Filters,
         started,
         _modules_completed(session, p, modules),
         quizzes,
-        dict(session.execute(certified).tuples().all()),
+        _pairs(session, certified),
     )
 
 
@@ -193,7 +198,7 @@ def _to_pass(p):
 
 def version_dates(session: Session) -> dict[str, datetime]:
     """When each stored quiz version was first used (its QuizContent row was written)."""
-    return dict(session.execute(select(QuizContent.content_hash, QuizContent.stored_at)).tuples().all())
+    return _pairs(session, select(QuizContent.content_hash, QuizContent.stored_at))
 
 
 @dataclass(frozen=True, slots=True)

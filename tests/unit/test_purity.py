@@ -21,6 +21,13 @@ CORE = [
     "course.accounts.passwords",
     "course.accounts.validation",
     "course.accounts.choices",
+    # Issue 13: the reports' statistics, item analysis, parameters, tables and chart geometry.
+    "course.reports.statistics",
+    "course.reports.items",
+    "course.reports.filters",
+    "course.reports.tables",
+    "course.reports.charts",
+    "course.reports.item_tables",
 ]
 CORE += [
     f"course.{name}"
