@@ -31,8 +31,16 @@ class Population:
         self.hash = hash_password(PASSWORD)
         self.count = 0
 
-    def learners(self, n: int, region: str = "lviv", org_type: str = "police", locale: str = "uk",
-                 created: datetime = BASE, read: int = 0, passed: bool | None = None) -> list[int]:
+    def learners(
+        self,
+        n: int,
+        region: str = "lviv",
+        org_type: str = "police",
+        locale: str = "uk",
+        created: datetime = BASE,
+        read: int = 0,
+        passed: bool | None = None,
+    ) -> list[int]:
         """`n` learners; each reads the first `read` lessons of the basics module and, when
         `passed` is not None, submits one graded attempt at the basics quiz."""
         with self.app.app_context():
@@ -40,37 +48,74 @@ class Population:
             rows = []
             for _ in range(n):
                 self.count += 1
-                rows.append({"email": f"r{self.count}@example.org", "full_name": f"Learner {self.count}",
-                             "password_hash": self.hash, "org_type": org_type, "region": region,
-                             "role": "learner", "locale": locale, "session_epoch": 0, "is_active": True,
-                             "created_at": created})
+                rows.append(
+                    {
+                        "email": f"r{self.count}@example.org",
+                        "full_name": f"Learner {self.count}",
+                        "password_hash": self.hash,
+                        "org_type": org_type,
+                        "region": region,
+                        "role": "learner",
+                        "locale": locale,
+                        "session_epoch": 0,
+                        "is_active": True,
+                        "created_at": created,
+                    }
+                )
             ids = list(db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), rows))
             module = catalog.module("basics")
-            reads = [{"user_id": uid, "module_id": "basics", "lesson_id": lesson.id, "content_hash": "h",
-                      "read_at": created + timedelta(hours=1)} for uid in ids for lesson in module.lessons[:read]]
+            reads = [
+                {
+                    "user_id": uid,
+                    "module_id": "basics",
+                    "lesson_id": lesson.id,
+                    "content_hash": "h",
+                    "read_at": created + timedelta(hours=1),
+                }
+                for uid in ids
+                for lesson in module.lessons[:read]
+            ]
             if reads:
                 db.session.execute(LessonRead.__table__.insert(), reads)
             if passed is not None:
                 quiz = catalog.quizzes["basics-quiz"]
                 store_content(db.session, quiz, catalog.quizzes, created)
-                db.session.execute(QuizAttempt.__table__.insert(), [_attempt(uid, quiz, passed, locale, created)
-                                                                  for uid in ids])
+                db.session.execute(
+                    QuizAttempt.__table__.insert(), [_attempt(uid, quiz, passed, locale, created) for uid in ids]
+                )
             db.session.commit()
         return ids
 
 
 def _attempt(user_id: int, quiz, passed: bool, locale: str, at: datetime) -> dict:
     results = {q.id: ["1/1" if passed else "0/1", passed] for q in quiz.questions}
-    answers = {q.id: {"chosen": sorted(q.correct_ids) if passed else [q.options[-1].id], "matches": []}
-               for q in quiz.questions if q.kind != "matching"}
+    answers = {
+        q.id: {"chosen": sorted(q.correct_ids) if passed else [q.options[-1].id], "matches": []}
+        for q in quiz.questions
+        if q.kind != "matching"
+    }
     total = sum(q.points for q in quiz.questions)
     score = float(len(results)) if passed else 0.0
-    return {"public_id": f"p{user_id}", "user_id": user_id, "quiz_id": quiz.id, "content_hash": quiz.content_hash,
-            "is_practice": False, "lang": locale, "status": FINISHED, "version": 1,
-            "snapshot": {"v": 2, "questions": [{"id": q.id, "order": list(q.option_ids)} for q in quiz.questions]},
-            "answers": answers, "started_at": at, "updated_at": at, "finished_at": at + timedelta(hours=2),
-            "score": score, "max_score": total, "percent": round(100 * score / total, 1), "is_passed": passed,
-            "results": results}
+    return {
+        "public_id": f"p{user_id}",
+        "user_id": user_id,
+        "quiz_id": quiz.id,
+        "content_hash": quiz.content_hash,
+        "is_practice": False,
+        "lang": locale,
+        "status": FINISHED,
+        "version": 1,
+        "snapshot": {"v": 2, "questions": [{"id": q.id, "order": list(q.option_ids)} for q in quiz.questions]},
+        "answers": answers,
+        "started_at": at,
+        "updated_at": at,
+        "finished_at": at + timedelta(hours=2),
+        "score": score,
+        "max_score": total,
+        "percent": round(100 * score / total, 1),
+        "is_passed": passed,
+        "results": results,
+    }
 
 
 @pytest.fixture

@@ -26,8 +26,7 @@ def mixed(population):
     population.learners(8, region="lviv", read=2, passed=True)
     population.learners(4, region="lviv", read=1, passed=False)
     population.learners(3, region="sumy", read=2, passed=True)
-    population.learners(6, region="kharkiv", org_type="social", locale="en", read=0,
-                        created=BASE + timedelta(days=40))
+    population.learners(6, region="kharkiv", org_type="social", locale="en", read=0, created=BASE + timedelta(days=40))
     return population
 
 
