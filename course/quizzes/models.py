@@ -51,6 +51,19 @@ class QuizAttempt(db.Model):
             "finished_at",
             "lang",
         ),
+        # The item analysis ranks each learner's attempts at one quiz in this order.
+        Index(
+            "ix_quiz_attempt_items",
+            "quiz_id",
+            "user_id",
+            "started_at",
+            "content_hash",
+            "status",
+            "is_practice",
+            "score",
+            "percent",
+            "lang",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

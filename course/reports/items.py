@@ -158,10 +158,12 @@ def parse_score(text: str) -> float:
 
 
 class ItemAnalysis:
-    """Accumulates attempts (`add`), then reports per question (`items`) and per test (`test`).
+    """Accumulates attempts, then reports per question (`item_stats`) and per test (`test_stats`).
 
     Attempts are split into thirds by their percentage; `cuts` come from `tertile_cuts` over
-    the same attempts, read first (a cheap GROUP BY), so one pass is enough.
+    the same attempts. Either feed whole attempts (`add`), or counts already grouped by the
+    database (`add_attempts` once per (total, percentage), `add_item` once per (question,
+    mark, total, percentage, language, options chosen)): the figures are the same.
     """
 
     def __init__(self, questions: Mapping[str, QuestionMeta], cuts: tuple[float | None, float | None]) -> None:
@@ -170,8 +172,6 @@ class ItemAnalysis:
         self.items: dict[str, _Item] = {qid: _Item() for qid in questions}
         self.totals = Moments()
         self.percents: Counter = Counter()
-        self.question_sets: set[frozenset[str]] = set()
-        self.asked = 0
         self.by_lang: dict[tuple[str, str], list[float]] = {}
 
     def add(
@@ -180,41 +180,53 @@ class ItemAnalysis:
         """One attempt: its total marks, percentage, per-question results and answers. An
         attempt not `counted` (another language than the one analysed) feeds only the
         per-language facilities."""
-        if not counted:
-            self._add_language(results, lang)
-            return
+        if counted:
+            self.add_attempts(total, percent, 1)
         answers = answers or {}
-        lower = self.low is not None and percent <= self.low
-        upper = not lower and self.high is not None and percent >= self.high
-        self.totals.add(total, total)
-        self.percents[percent] += 1
-        self.question_sets.add(frozenset(results))
-        self.asked += len(results)
         for qid, (score_text, _correct) in results.items():
-            item = self.items.get(qid)
-            if item is None:
-                continue
-            x = parse_score(score_text)
-            item.moments.add(x, total - x)
-            self._count_language(qid, lang, x)
             chosen = (answers.get(qid) or {}).get("chosen") or ()
-            item.chosen.update(chosen)
-            if upper:
-                item.n_upper += 1
-                item.upper.update(chosen)
-            elif lower:
-                item.n_lower += 1
-                item.lower.update(chosen)
+            self.add_item(qid, parse_score(score_text), total, percent, chosen, lang, counted, 1)
 
-    def _count_language(self, qid: str, lang: str, x: float) -> None:
+    def add_attempts(self, total: float, percent: float, count: int) -> None:
+        """`count` analysed attempts with this total and percentage."""
+        self.totals.add(total, total, count)
+        self.percents[percent] += count
+
+    def add_item(
+        self,
+        qid: str,
+        x: float,
+        total: float,
+        percent: float,
+        chosen: Iterable[str],
+        lang: str,
+        counted: bool,
+        count: int,
+    ) -> None:
+        """`count` answers to one question with mark x in attempts with this total."""
+        item = self.items.get(qid)
+        if item is None:
+            return
+        self._count_language(qid, lang, x, count)
+        if not counted:
+            return
+        item.moments.add(x, total - x, count)
+        chosen = tuple(chosen)
+        for option in chosen:
+            item.chosen[option] += count
+        if self.low is not None and percent <= self.low:
+            item.n_lower += count
+            for option in chosen:
+                item.lower[option] += count
+        elif self.high is not None and percent >= self.high:
+            item.n_upper += count
+            for option in chosen:
+                item.upper[option] += count
+
+    def _count_language(self, qid: str, lang: str, x: float, count: int) -> None:
         per_lang = self.by_lang.setdefault((qid, lang), [0, 0.0])
-        per_lang[0] += 1
-        per_lang[1] += x
-
-    def _add_language(self, results: Mapping, lang: str) -> None:
-        for qid, (score_text, _correct) in results.items():
-            if qid in self.items:
-                self._count_language(qid, lang, parse_score(score_text))
+        per_lang[0] += count
+        per_lang[1] += x * count
 
     def seen(self, qid: str) -> bool:
         """Whether any attempt, in any language, asked the question."""
@@ -265,9 +277,17 @@ class ItemAnalysis:
             sd,
             reliability,
             standard_error(sd, reliability),
-            len(self.question_sets) <= 1,
-            self.asked / n if n else None,
+            self._same_questions(),
+            self._asked() / n if n else None,
         )
+
+    def _asked(self) -> int:
+        return sum(item.moments.n for item in self.items.values())
+
+    def _same_questions(self) -> bool:
+        """Every analysed attempt was asked every question asked at all (no random draw)."""
+        counts = {item.moments.n for item in self.items.values() if item.moments.n}
+        return counts <= {self.totals.n}
 
     def _reliability(self) -> float | None:
         """Alpha over the marks. With a fixed set of questions it is exact (KR-20 when every
@@ -277,11 +297,11 @@ class ItemAnalysis:
         variances = [(i.moments.n, i.moments.var_x()) for i in self.items.values() if i.moments.n > 1]
         if n < 2 or not variances:
             return None
-        if len(self.question_sets) == 1:
-            k = len(next(iter(self.question_sets)))
+        if self._same_questions():
+            k = len(variances)
             item_sum = sum(v for _, v in variances if v is not None)
         else:
-            k = round(self.asked / n)
+            k = round(self._asked() / n)
             weight = sum(count for count, _ in variances)
             item_sum = k * sum(count * (v or 0.0) for count, v in variances) / weight
         return alpha(item_sum, self.totals.var_x(), k)

@@ -26,15 +26,19 @@ REPORT_COLUMNS = [
     "finished_at",
     "lang",
 ]
+# The item analysis ranks each learner's attempts at one quiz in this order.
+ITEM_COLUMNS = ["quiz_id", "user_id", "started_at", "content_hash", "status", "is_practice", "score", "percent", "lang"]
 
 
 def upgrade():
     with op.batch_alter_table("quiz_attempt", schema=None) as batch_op:
         batch_op.add_column(sa.Column("lang", sa.String(length=8), nullable=True))
         batch_op.create_index("ix_quiz_attempt_report", REPORT_COLUMNS, unique=False)
+        batch_op.create_index("ix_quiz_attempt_items", ITEM_COLUMNS, unique=False)
 
 
 def downgrade():
     with op.batch_alter_table("quiz_attempt", schema=None) as batch_op:
+        batch_op.drop_index("ix_quiz_attempt_items")
         batch_op.drop_index("ix_quiz_attempt_report")
         batch_op.drop_column("lang")
