@@ -36,6 +36,7 @@ CORE += [
         "quizzes.loader",
         "quizzes.scoring",
         "quizzes.question_types",
+        "quizzes.item_checks",
         "certificates.types",
         "certificates.eligibility",
     )
