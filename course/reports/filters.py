@@ -19,7 +19,8 @@ from course.reports.items import POLICIES
 LANGUAGES = ("uk", "en")
 PERIOD_BASES = ("registration", "activity")
 BREAKDOWNS = ("none", "region", "org_type", "lang")
-COMMON = ("region", "org_type", "lang", "period", "from", "to")
+# "language", not "lang": `?lang=` already chooses the page's interface language (course/i18n.py).
+COMMON = ("region", "org_type", "language", "period", "from", "to")
 
 
 class BadParameter(ValueError):
@@ -45,7 +46,7 @@ class Filters:
 
     def as_args(self) -> dict[str, str]:
         """The filters as query parameters (for links and the CSV's first rows)."""
-        args = {"region": self.region, "org_type": self.org_type, "lang": self.lang, "period": self.period}
+        args = {"region": self.region, "org_type": self.org_type, "language": self.lang, "period": self.period}
         args.update({"from": _iso(self.start), "to": _iso(self.end)})
         return {key: value for key, value in args.items() if value}
 
@@ -82,7 +83,7 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
 def check_names(args: Mapping[str, str], allowed: Sequence[str]) -> None:
     """Refuse parameters this report does not take (a typo would otherwise be silently ignored)."""
     for name in args:
-        if name not in allowed:
+        if name not in allowed and name != "lang":  # ?lang= is the interface language, on every page
             raise BadParameter(name[:40], N_("this report has no parameter called '{name}'."))
 
 
@@ -94,7 +95,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     return Filters(
         region=_choice(args, "region", tuple(REGIONS)),
         org_type=_choice(args, "org_type", tuple(ORG_TYPES)),
-        lang=_choice(args, "lang", LANGUAGES),
+        lang=_choice(args, "language", LANGUAGES),
         period=_choice(args, "period", PERIOD_BASES, "registration") or "registration",
         start=start,
         end=end,

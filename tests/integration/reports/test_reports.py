@@ -149,8 +149,26 @@ def test_item_analysis_says_not_enough_answers_below_the_minimum(mixed, admin_cl
 
 @pytest.mark.parametrize("app_overrides", [{"REPORT_MIN_N": 5, "REPORT_SUPPRESS_BELOW": 3}])
 def test_item_analysis_flags_link_to_the_question_text(mixed, admin_client):
-    body = admin_client.get("/admin/reports/items?lang=uk").get_data(as_text=True)
+    body = admin_client.get("/admin/reports/items?language=uk").get_data(as_text=True)
     tables = {key: rows for key, _header, rows in page_tables(body)}
     assert tables["questions"], "every question of the version has a row"
     assert 'href="#q-' in body and 'id="q-' in body
     assert "Замало відповідей" not in body
+
+
+@pytest.mark.parametrize(
+    ("query", "registered"),
+    [
+        (f"period=activity&from={BASE.date().isoformat()}&to={BASE.date().isoformat()}", "15"),
+        ("org_type=social", "6"),
+        ("language=en", "6"),
+        ("region=kharkiv&org_type=police", "0"),
+    ],
+)
+def test_activity_period_organisation_and_language_filters(mixed, admin_client, query, registered):
+    assert funnel_rows(admin_client, query)["Зареєстровано"][0] == registered
+
+
+def test_lang_still_switches_the_interface_on_a_report(mixed, admin_client):
+    body = admin_client.get("/admin/reports/funnel?lang=en").get_data(as_text=True)
+    assert "Registered" in body and "<h1>Funnel</h1>" in body
