@@ -12,6 +12,7 @@ from sqlalchemy import insert
 
 from course.accounts.models import User
 from course.accounts.passwords import hash_password
+from course.certificates.models import Certificate
 from course.content.access import EXTENSION_KEY
 from course.extensions import db
 from course.progress.models import LessonRead
@@ -85,6 +86,31 @@ class Population:
                 )
             db.session.commit()
         return ids
+
+    def certificates(self, ids: list[int], issued: datetime, revoked: int = 0) -> None:
+        """A certificate for each learner; the first `revoked` of them revoked a week later."""
+        with self.app.app_context():
+            rows = [
+                {
+                    "code": f"CODE{uid:08d}",
+                    "user_id": uid,
+                    "course_id": "frontline",
+                    "issue_number": 1,
+                    "holder_name": f"Learner {uid}",
+                    "lang": "uk",
+                    "course_title": "Course",
+                    "course_title_en": "Course",
+                    "content_hash": "h",
+                    "module_hashes": {},
+                    "rule": "test",
+                    "issued_at": issued,
+                    "expires_at": issued + timedelta(days=365),
+                    "revoked_at": issued + timedelta(days=7) if i < revoked else None,
+                }
+                for i, uid in enumerate(ids)
+            ]
+            db.session.execute(Certificate.__table__.insert(), rows)
+            db.session.commit()
 
 
 def _attempt(user_id: int, quiz, passed: bool, locale: str, at: datetime) -> dict:

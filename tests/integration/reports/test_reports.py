@@ -23,7 +23,8 @@ def admin_client(app, make_admin):
 @pytest.fixture
 def mixed(population):
     """12 learners in Lviv (8 read both lessons and passed), 3 in Sumy, 6 in Kharkiv social services."""
-    population.learners(8, region="lviv", read=2, passed=True)
+    passers = population.learners(8, region="lviv", read=2, passed=True)
+    population.certificates(passers, BASE + timedelta(days=2), revoked=1)
     population.learners(4, region="lviv", read=1, passed=False)
     population.learners(3, region="sumy", read=2, passed=True)
     population.learners(6, region="kharkiv", org_type="social", locale="en", read=0, created=BASE + timedelta(days=40))
@@ -172,3 +173,13 @@ def test_activity_period_organisation_and_language_filters(mixed, admin_client, 
 def test_lang_still_switches_the_interface_on_a_report(mixed, admin_client):
     body = admin_client.get("/admin/reports/funnel?lang=en").get_data(as_text=True)
     assert "Registered" in body and "<h1>Funnel</h1>" in body
+
+
+def test_certificates_by_month_and_region(mixed, admin_client):
+    tables = {
+        key: rows
+        for key, _h, rows in page_tables(admin_client.get("/admin/reports/certificates").get_data(as_text=True))
+    }
+    assert tables["certificates_by_month"] == [["2026-06", "8", "0", "< 5", "0"]]  # issued, renewed, revoked, expired
+    (lviv,) = tables["certificates_by_region"]
+    assert lviv[1:] == ["8", "0", "< 5", "0"]
