@@ -17,6 +17,15 @@ def _translated(choices: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(key, _l(label)) for key, label in choices.items()]
 
 
+def _chosen(choices: dict[str, str]) -> list[SelectChoice]:
+    """The choices after an empty first entry: nothing is preselected, so nobody is counted as
+    "Police, Vinnytsia Oblast" for not having looked (issue 16)."""
+    return [SelectChoice("", _l("Choose…")), *_translated(choices)]
+
+
+_CHOOSE = InputRequired(_l("Please choose one."))
+
+
 def _check(problem: str | None) -> None:
     if problem:
         raise ValidationError(_l(problem))
@@ -26,8 +35,8 @@ class RegistrationForm(FlaskForm):
     full_name = StringField(_l("Full name"), filters=[lambda v: clean_text(v or "")])
     email = StringField(_l("E-mail"), filters=[lambda v: clean_email(v or "")])
     password = PasswordField(_l("Password"), description=_l("At least 12 characters."))
-    org_type = SelectField(_l("Organisation type"), choices=_translated(ORG_TYPES))
-    region = SelectField(_l("Region"), choices=_translated(REGIONS))
+    org_type = SelectField(_l("Organisation type"), choices=_chosen(ORG_TYPES), validators=[_CHOOSE], default="")
+    region = SelectField(_l("Region"), choices=_chosen(REGIONS), validators=[_CHOOSE], default="")
     position = StringField(_l("Position (optional)"), filters=[lambda v: clean_text(v or "")])
 
     def validate_full_name(self, field: StringField) -> None:
