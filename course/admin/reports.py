@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, User
 from course.content.types import Module
-from course.database import like_pattern
+from course.database import contains_name, like_pattern
 from course.progress.models import LessonRead
 from course.progress.rules import CourseProgress, ReadKey, course_progress
 
@@ -70,9 +70,11 @@ def _matching(query: LearnerQuery):
     statement = select(User).where(User.role.in_(ROLES[query.role]))
     if query.text:
         # ILIKE folds every alphabet on both engines (SQLite's lower() is replaced: database.py).
-        pattern = like_pattern(query.text)
         statement = statement.where(
-            or_(User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+            or_(
+                contains_name(User.full_name, query.text),
+                User.email.ilike(like_pattern(query.text), escape="\\"),
+            )
         )
     return statement
 

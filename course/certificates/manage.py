@@ -33,7 +33,7 @@ from course.certificates.services import (
 )
 from course.certificates.settings import CertificateSettings
 from course.certificates.types import STATES, display_name
-from course.database import like_pattern
+from course.database import contains_name, like_pattern
 from course.problems import N_
 
 PER_PAGE = 50
@@ -96,7 +96,7 @@ def filtered(filters: Filters, now: datetime) -> Select:
         pattern = like_pattern(filters.query.strip())
         query = query.where(
             or_(
-                Certificate.holder_name.ilike(pattern, escape="\\"),
+                contains_name(Certificate.holder_name, filters.query.strip()),
                 User.email.ilike(pattern, escape="\\"),
                 Certificate.code == filters.query.strip().upper().replace("-", ""),
             )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
+from course.names import fold_name
 from course.problems import N_
 
 LANGUAGES = ("uk", "en")
@@ -110,8 +111,7 @@ def mask_name(name: str) -> str:
 
 def _fold(text: str) -> str:
     """Case- and apostrophe-insensitive form for comparing a typed surname."""
-    text = display_name(text).casefold()
-    return text.replace("\u2019", "'").replace("\u02bc", "'")
+    return fold_name(display_name(text))
 
 
 def surname_matches(name: str, typed: str) -> bool:
