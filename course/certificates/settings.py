@@ -22,7 +22,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "what earns a certificate: lessons, quizzes (module quizzes), final, joined with +",
     ),
     "CERTIFICATE_VALID_DAYS": ("0", "days a certificate stays valid; 0 means it never expires"),
-    "VERIFY_LIMIT_PER_IP": ("20", "certificate lookups allowed per client IP per window"),
+    "VERIFY_LIMIT_PER_IP": ("20", "failed lookups allowed per client IP, code prefix or certificate per window"),
     "VERIFY_WINDOW_MINUTES": ("10", "length of the verification rate-limit window"),
 }
 

@@ -152,13 +152,18 @@ def verify_code(code: str):
             "certificates/verify_missing.html", throttled=True, language_next=url_for("certificates.verify_form")
         )
         return _verify_response(page, 429)
-    surname = None
+    surname, name_refused = None, False
     if certificate is not None and request.method == "POST":  # GETs skip WTForms: it is hot
         form = SurnameForm()
-        surname = form.surname.data if form.validate_on_submit() else None
+        name_refused = verify.name_check_refused(
+            db.session, ip, certificate.code, now, settings.verify_limit, settings.verify_window
+        )
+        surname = form.surname.data if form.validate_on_submit() and not name_refused else None
     shown = verify.verification(certificate, now, surname) if certificate is not None else None
-    if shown is None or shown.name_check is False:
-        _count_failure(ip, now, settings)
+    if shown is None:
+        _count_failure((verify.ip_key(ip), verify.prefix_key(code)), now, settings)
+    elif shown.name_check is False:
+        _count_failure((verify.ip_key(ip), verify.code_key(certificate.code)), now, settings)
     if shown is None:  # unknown and malformed codes: one page, one status (CERT-3)
         page = render_template(
             "certificates/verify_missing.html", throttled=False, language_next=url_for("certificates.verify_form")
@@ -167,17 +172,17 @@ def verify_code(code: str):
     # The surname form only when asked for (a link on the page) or to try again: the page a
     # QR code opens then has no form, so it starts no session and sets no cookie.
     show_form = request.method == "POST" or request.args.get("confirm") == "name"
-    return _verify_response(_verify_page(shown, show_form))
+    return _verify_response(_verify_page(shown, show_form, name_refused))
 
 
-def _verify_page(shown: verify.Verification, show_form: bool) -> str | bytes:
+def _verify_page(shown: verify.Verification, show_form: bool, name_refused: bool = False) -> str | bytes:
     """The page for a found certificate; kept per (facts, language, address) for visitors.
 
     A QR code on a printed certificate is the most-scanned link in the course, by people who
     are not logged in. For them the page is the same every time but for the CSRF token of the
     surname form, when it has one (course/pagecache.py)."""
-    if current_user.is_authenticated or session.get("_flashes"):
-        return render_template("certificates/verify.html", v=shown, show_form=show_form)
+    if current_user.is_authenticated or session.get("_flashes") or name_refused:
+        return render_template("certificates/verify.html", v=shown, show_form=show_form, name_refused=name_refused)
     cache = current_app.extensions.get(PAGES_KEY)
     if cache is None:
         cache = current_app.extensions[PAGES_KEY] = PageCache(MAX_VERIFY_PAGES)
@@ -187,10 +192,10 @@ def _verify_page(shown: verify.Verification, show_form: bool) -> str | bytes:
     )
 
 
-def _count_failure(ip: str, now, settings: CertificateSettings) -> None:
+def _count_failure(keys: tuple[str, ...], now, settings: CertificateSettings) -> None:
     """A short write transaction of its own; on SQLite it takes the write lock up front."""
     start_write(db.session)
-    verify.count_failure(db.session, ip, now, settings.verify_window)
+    verify.count_failure(db.session, keys, now, settings.verify_window)
     db.session.commit()
 
 
