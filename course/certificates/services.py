@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -303,13 +304,14 @@ def _insert_once(session: Session, certificate: Certificate) -> Certificate | No
 def context_for(certificate: Certificate, settings: CertificateSettings, is_sample: bool = False) -> CertificateContext:
     """The plain-data context for the stored certificate: what it prints, nothing else."""
     gettext = translator(certificate.lang, settings.translations_dir)
-    expires = as_utc(certificate.expires_at).date() if certificate.expires_at else None
+    zone = ZoneInfo(settings.timezone)  # the date is the local one, as every page shows it
+    expires = as_utc(certificate.expires_at).astimezone(zone).date() if certificate.expires_at else None
     return CertificateContext(
         holder_name=certificate.holder_name,
         lang=certificate.lang,
         course_title=certificate.course_title,
         course_title_en=certificate.course_title_en,
-        issued_on=as_utc(certificate.issued_at).date(),
+        issued_on=as_utc(certificate.issued_at).astimezone(zone).date(),
         expires_on=expires,
         content_version=short_hash(certificate.content_hash),
         code=certificate.code,

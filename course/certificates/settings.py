@@ -40,6 +40,7 @@ class CertificateSettings:
     valid_days: int
     verify_limit: int
     verify_window: timedelta
+    timezone: str = "Europe/Kyiv"  # the date printed is the local date of issue (TIMEZONE)
 
     @property
     def validity(self) -> timedelta | None:
@@ -76,4 +77,5 @@ def settings_from(config: Mapping[str, object], translations_dir: Path) -> Certi
         valid_days=whole("CERTIFICATE_VALID_DAYS", 0),
         verify_limit=whole("VERIFY_LIMIT_PER_IP", 1),
         verify_window=timedelta(minutes=whole("VERIFY_WINDOW_MINUTES", 1)),
+        timezone=str(config.get("TIMEZONE") or "Europe/Kyiv"),
     )

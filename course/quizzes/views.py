@@ -8,7 +8,6 @@ scoring. Every POST redirects (303) on success: Post/Redirect/Get (QUIZ-4).
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -17,7 +16,7 @@ from course.clock import utcnow
 from course.content.access import current_catalog
 from course.errors import handle_csrf_error
 from course.extensions import db
-from course.i18n import current_language
+from course.i18n import current_language, local_time
 from course.progress.events import record_completion
 from course.quizzes import services
 from course.quizzes.errors import (
@@ -55,7 +54,7 @@ def _attempt_or_404(public_id: str) -> QuizAttempt:
 
 def _refusal_text(error: QuizError) -> str:
     if isinstance(error, RetakeNotAllowed) and error.next_allowed_at:
-        when = format_datetime(error.next_allowed_at, "short")
+        when = local_time(error.next_allowed_at)
         return _("You can take this quiz again from %(when)s.", when=when)
     return _(error.message)
 
