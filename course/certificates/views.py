@@ -123,6 +123,28 @@ def issue_when_eligible(response: Response) -> Response:
     return response
 
 
+@bp.app_template_global()
+def certificate_summary() -> dict:
+    """For the learner's dashboard: what earns the certificate (CERTIFICATE_ELIGIBILITY) and
+    where the learner stands against each part, and the certificate if one was issued."""
+    settings, catalog, now = current_settings(), current_catalog(), utcnow()
+    eligibility, latest, plan = services.eligibility_now(db.session, current_user, catalog, settings, now)
+    course = services.requirements_for(catalog, settings)
+    module_quizzes = {q.id for q in catalog.quizzes.values() if q.module_id}
+    final_quizzes = set(catalog.quizzes) - module_quizzes
+    missing = set(eligibility.missing_quizzes)
+    return {
+        "rule": settings.rule,
+        "lessons": (len(course.lessons) - len(eligibility.missing_lessons), len(course.lessons)),
+        "quizzes": (len(module_quizzes - missing), len(module_quizzes)),
+        "final": (len(final_quizzes - missing) if settings.rule.final else None, len(final_quizzes)),
+        "eligible": eligibility.eligible,
+        "latest": latest,
+        "state": services.status_of(latest, now) if latest is not None else None,
+        "plan": plan,
+    }
+
+
 def _verify_response(body: str | bytes, status: int = 200) -> Response:
     return Response(body, status, VERIFY_HEADERS, mimetype="text/html")
 

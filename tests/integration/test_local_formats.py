@@ -38,7 +38,7 @@ def test_a_learner_who_passed_then_failed_a_retake_sees_when_to_try_again_in_kyi
         assert "Тест складено" in page, url
         assert "наступна спроба можлива з 2 лист. 2026 р., 11:35 (Київ, UTC+2)" in page, url
         assert "09:35" not in page
-    assert "Take the quiz again" not in client.get("/quizzes/basics-quiz").get_data(as_text=True)
+    assert "Пройти тест знову" not in client.get("/quizzes/basics-quiz").get_data(as_text=True)
 
 
 def test_admins_see_attempt_times_in_local_time_with_the_zone(app, make_learner, make_admin, clock):
