@@ -237,7 +237,7 @@ def test_registration_preselects_no_organisation_type_or_region_and_requires_bot
     response = register_form(client, org_type="", region="")
     assert response.status_code == 400
     body = response.get_data(as_text=True)
-    assert body.count("Виберіть, будь ласка, один варіант.") == 2
+    assert body.count("Виберіть, будь ласка, один варіант.") == 4  # beside each field and in the summary
     assert 'value="maryana@example.org"' in body  # what was typed is kept
     assert count_users(app) == 0
 
