@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import escape
 
 from course.access import public
 from course.accounts.forms import EmptyForm
@@ -24,6 +26,25 @@ from course.progress.services import lesson_is_read, mark_read, read_lessons
 from course.unit_of_work import reads
 
 bp = Blueprint("content", __name__)
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
+
+@bp.app_template_filter("scroll_tables")
+def scroll_tables(html: str) -> str:
+    """Each table of sanitised course HTML in a marked, focusable scroll region with a hint, so
+    on a 360 px phone the last column is reached by scrolling the table (keyboard too), not
+    lost, and a screen reader hears what the region is (issue 16). Runs once per kept page."""
+    hint = _("Table: scroll it sideways to see every column.")
+
+    def wrap(match: re.Match) -> str:
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(hint)}">'
+            f'<p class="table-hint" aria-hidden="true">{escape(hint)}</p><table>{match.group(1)}</table></div>'
+        )
+
+    return _TABLE.sub(wrap, str(html))  # still sanitised course HTML: the template marks it |safe
 
 
 @bp.get("/")
