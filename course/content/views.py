@@ -44,7 +44,7 @@ def scroll_tables(html: str) -> str:
             f'<p class="table-hint" aria-hidden="true">{escape(hint)}</p><table>{match.group(1)}</table></div>'
         )
 
-    return _TABLE.sub(wrap, str(html))  # still sanitised course HTML: the template marks it |safe
+    return _TABLE.sub(wrap, str(html))  # still sanitised course HTML, marked safe in the template
 
 
 @bp.get("/")
