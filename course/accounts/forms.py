@@ -6,11 +6,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.accounts.passwords import password_problem
 from course.accounts.validation import clean_email, clean_text, email_problem, name_problem
+from course.security import CARRIED_MAX
 
 
 def _translated(choices: dict[str, str]) -> list[SelectChoice]:
@@ -56,6 +57,9 @@ class LoginForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[InputRequired(_l("Please fill in this field."))])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please fill in this field."))])
     next = HiddenField()
+    # What the learner had sent when the session turned out to have ended (quiz answers); the
+    # page it was for reads it back after the login (course/quizzes/views.py).
+    carried = HiddenField(validators=[Length(max=CARRIED_MAX)])
 
 
 class PasswordChangeForm(FlaskForm):

@@ -29,7 +29,7 @@ from course.accounts.services import (
 from course.clock import utcnow
 from course.extensions import db
 from course.i18n import current_language
-from course.security import client_ip, safe_next, start_session
+from course.security import CARRIED_FORM, client_ip, safe_next, start_session
 from course.unit_of_work import writes
 
 bp = Blueprint("accounts", __name__)
@@ -98,8 +98,11 @@ def login():
     session.clear()  # SESS-2: a new session on login
     login_user(user)
     start_session(utcnow())
+    target = safe_next(form.next.data)
+    if form.carried.data and target:  # the interrupted form goes back to its page (issue 16)
+        session[CARRIED_FORM] = form.carried.data
     log.info("login", extra={"event": "login_success"})
-    return redirect(safe_next(form.next.data) or url_for("progress.dashboard"))
+    return redirect(target or url_for("progress.dashboard"))
 
 
 @bp.post("/logout")
