@@ -30,6 +30,7 @@ CORE += [
         "quizzes.loader",
         "quizzes.scoring",
         "quizzes.question_types",
+        "quizzes.item_checks",
         "certificates.types",
         "certificates.eligibility",
     )
