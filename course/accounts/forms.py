@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -85,6 +85,14 @@ class RoleForm(FlaskForm):
     role = SelectField(
         _l("Role"), choices=[SelectChoice("learner", _l("Learner")), SelectChoice("admin", _l("Administrator"))]
     )
+    confirm = BooleanField(validators=[InputRequired(_l("Please tick this box to confirm."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A dangerous admin action: the box must be ticked; its label, set by the page, says what
+    will happen (issue 16). Works without JavaScript; the server checks the tick."""
+
+    confirm = BooleanField(validators=[InputRequired(_l("Please tick this box to confirm."))])
 
 
 class EmptyForm(FlaskForm):

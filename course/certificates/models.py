@@ -71,7 +71,9 @@ class Certificate(db.Model):
 
 
 class CertificateAudit(db.Model):
-    """Who did what to which certificate, and when (issue 5: Managing; LOG-1)."""
+    """The one audit log of admin actions: who did what to which certificate or account, and
+    when (issue 5: Managing; LOG-1). Account actions (deactivation, role change, reset link,
+    erasure) name the account in `target_user_id` (issue 16)."""
 
     __tablename__ = "certificate_audit"
     __table_args__ = (Index("ix_certificate_audit_at", "at"),)
@@ -83,6 +85,7 @@ class CertificateAudit(db.Model):
     action: Mapped[str] = mapped_column(String(32))
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"), index=True)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
 
 class VerifyThrottle(db.Model):

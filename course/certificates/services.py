@@ -405,8 +405,9 @@ def record_audit(
     certificate: Certificate | None,
     now: datetime,
     detail: str = "",
+    target_user_id: int | None = None,
 ) -> None:
-    """One audit row: who (None for the system), what, which certificate, when.
+    """One audit row: who (None for the system), what, which certificate or account, when.
 
     `detail` is data, not prose (a reason, "#id" of the certificate replaced, a count), so the
     admin pages can show it in either language.
@@ -418,6 +419,7 @@ def record_audit(
             action=action,
             certificate_id=certificate.id if certificate else None,
             detail=detail[:500],
+            target_user_id=target_user_id if target_user_id is not None else getattr(certificate, "user_id", None),
         )
     )
 

@@ -177,7 +177,8 @@ def test_admin_role_is_checked_on_the_server_not_the_menu_AC_2(app, make_learner
     assert learner_client.get("/admin/").status_code == 403
     admin_client = logged_in(app, admin.email)
     token = csrf_token(admin_client, f"/admin/users/{learner.id}")
-    response = admin_client.post(f"/admin/users/{learner.id}/role", data={"role": "admin", "csrf_token": token})
+    data = {"role": "admin", "confirm": "y", "csrf_token": token}
+    response = admin_client.post(f"/admin/users/{learner.id}/role", data=data)
     assert response.status_code == 303
     assert learner_client.get("/admin/").status_code == 302  # the role change ended that session
     assert logged_in(app, learner.email).get("/admin/").status_code == 200
@@ -270,6 +271,7 @@ def test_role_form_changes_only_the_user_in_the_url_AC_4(app, make_learner, make
     client = logged_in(app, admin.email)
     form = {
         "role": "admin",
+        "confirm": "y",
         "user_id": str(second.id),
         "email": "x@evil.example",
         "csrf_token": csrf_token(client, f"/admin/users/{first.id}"),

@@ -75,7 +75,7 @@ def test_export_has_every_row_of_the_learner_and_nobody_elses_DATA_1(app, make_l
         exercise(app, logged_in(app, learner.email), learner)
         admin_client.post(
             f"/admin/users/{learner.id}/reset-link",
-            data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
+            data={"confirm": "y", "csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
         )
     client = logged_in(app, owner.email)
     response = client.get("/account/export")
@@ -125,7 +125,7 @@ def test_erasure_leaves_no_trace_in_the_dump_or_logs_DATA_2(app, make_learner, m
     Auth(app.test_client()).login(email, "a wrong password guess")  # a throttling row for the e-mail
     admin_client.post(
         f"/admin/users/{learner.id}/reset-link",
-        data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
+        data={"confirm": "y", "csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
     )
     admin_client.get("/admin/")
     with app.app_context():
