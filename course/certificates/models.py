@@ -61,6 +61,11 @@ class Certificate(db.Model):
     pdf_size: Mapped[int | None] = mapped_column(Integer)
     rendered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     render_error_id: Mapped[str | None] = mapped_column(String(16))
+    # Frozen at issue as well (issue 16): the modules and hours printed and the issuing body,
+    # and the certificate in the other language, so the holder may download either.
+    outline: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    pdf_alt: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf_alt_sha256: Mapped[str | None] = mapped_column(String(64))
     # Later states.
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(String(500))

@@ -24,6 +24,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "CERTIFICATE_VALID_DAYS": ("0", "days a certificate stays valid; 0 means it never expires"),
     "VERIFY_LIMIT_PER_IP": ("20", "failed lookups allowed per client IP, code prefix or certificate per window"),
     "VERIFY_WINDOW_MINUTES": ("10", "length of the verification rate-limit window"),
+    "CERTIFICATE_ISSUER": ("Frontline", "the issuing body printed on certificates (frozen into each at issue)"),
 }
 
 
@@ -41,6 +42,7 @@ class CertificateSettings:
     verify_limit: int
     verify_window: timedelta
     timezone: str = "Europe/Kyiv"  # the date printed is the local date of issue (TIMEZONE)
+    issuer: str = "Frontline"
 
     @property
     def validity(self) -> timedelta | None:
@@ -78,4 +80,5 @@ def settings_from(config: Mapping[str, object], translations_dir: Path) -> Certi
         verify_limit=whole("VERIFY_LIMIT_PER_IP", 1),
         verify_window=timedelta(minutes=whole("VERIFY_WINDOW_MINUTES", 1)),
         timezone=str(config.get("TIMEZONE") or "Europe/Kyiv"),
+        issuer=value("CERTIFICATE_ISSUER")[:200],
     )

@@ -39,6 +39,7 @@ from course.certificates.settings import (
     CertificateSettingsError,
     settings_from,
 )
+from course.certificates.types import LANGUAGES
 from course.clock import utcnow
 from course.content.access import current_catalog
 from course.database import start_write
@@ -47,7 +48,7 @@ from course.i18n import current_language
 from course.pagecache import PageCache
 from course.progress.events import completed_something, on_completion
 from course.security import client_ip
-from course.unit_of_work import writes_late
+from course.unit_of_work import writes, writes_late
 
 bp = Blueprint("certificates", __name__)
 log = logging.getLogger("frontline.certificates")
@@ -261,11 +262,14 @@ def renew():
 
 
 @bp.get("/certificates/<code>.pdf")
+@writes  # a PDF whose rendering failed at issue, or an older one's second language, is stored now
 def download(code: str):
-    """The learner's own PDF, byte for byte as issued (AC-3: looked up with their id)."""
+    """The learner's own PDF, byte for byte as issued (AC-3: looked up with their id), in the
+    language it was issued in or, with `?language=`, in the other one (also frozen at issue)."""
+    language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
     try:
         certificate = services.owned_certificate(db.session, current_user, code)
-        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow())
+        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow(), language)
     except services.CertificateNotFound:
         return render_template(
             "error.html", status=404, title=_("This page does not exist."), message=None, error_id="-"
@@ -275,7 +279,8 @@ def download(code: str):
         page = render_template("certificates/pending.html", message=_(pending.message))
         return page, 503, {"Retry-After": "30"}
     db.session.commit()
-    return pdf_response(pdf, f"certificate-{format_code(certificate.code)}.pdf")
+    suffix = f"-{language}" if language and language != certificate.lang else ""
+    return pdf_response(pdf, f"certificate-{format_code(certificate.code)}{suffix}.pdf")
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:
