@@ -62,10 +62,10 @@ def test_admin_actions_are_logged_with_actor_and_target_LOG_1(app, make_learner,
     client = logged_in(app, admin.email)
     base = f"/admin/users/{learner.id}"
     for action, data in (
-        ("reset-link", {}),
-        ("role", {"role": "admin"}),
-        ("role", {"role": "learner"}),
-        ("active", {}),
+        ("reset-link", {"confirm": "y"}),
+        ("role", {"role": "admin", "confirm": "y"}),
+        ("role", {"role": "learner", "confirm": "y"}),
+        ("active", {"confirm": "y"}),
         ("erase", {"confirm": "y"}),
     ):
         data["csrf_token"] = csrf_token(client, base)

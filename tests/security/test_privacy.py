@@ -23,7 +23,9 @@ from tests.security.helpers import dump_database, fill_row, logged_in
 ROOT = Path(__file__).parents[2]
 # Columns pointing at user.id: the owner of the row, or someone who acted on it (an admin).
 OWNER_COLUMNS = {"user_id"}
-ACTOR_COLUMN = re.compile(r"(_by_id|^actor_id)$")
+# An admin action's audit row names the admin (actor_id) and, for account actions, the account
+# it was about (target_user_id, issue 16): the row records the action, it holds no personal data.
+ACTOR_COLUMN = re.compile(r"(_by_id|^actor_id|^target_user_id)$")
 
 
 def user_foreign_keys() -> dict[str, list[str]]:
