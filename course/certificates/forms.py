@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "admin_role_change": _l("Role changed (new role noted)"),
     "admin_activation": _l("Account deactivated or reactivated (noted)"),
     "admin_reset_link": _l("Password reset link made"),
+    "admin_reset_mail": _l("Password reset link e-mailed"),
     "account_erased": _l("Account erased"),
 }
 

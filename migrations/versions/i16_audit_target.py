@@ -1,14 +1,14 @@
 """audit: one log for every admin action; the account an action was about (issue 16)
 
 Revision ID: i16_audit_target
-Revises: 0004_password_reset
+Revises: i14_cohorts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i16_audit_target"
-down_revision = "0004_password_reset"
+down_revision = "i14_cohorts"
 branch_labels = None
 depends_on = None
 

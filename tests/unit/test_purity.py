@@ -22,6 +22,9 @@ CORE = [
     "course.accounts.validation",
     "course.accounts.choices",
     "course.names",
+    "course.cohorts.csvfile",
+    "course.mail.compose",
+    "course.mail.smtp",
 ]
 CORE += [
     f"course.{name}"
