@@ -27,9 +27,11 @@ translations: $(VENV)/.installed
 migrate: install
 	$(BIN)/flask db upgrade
 
+# QR codes and links follow the port served on, unless BASE_URL is set (behind a proxy, say).
+run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: install migrate
 	$(BIN)/flask content check || echo "Some content has problems (listed above); the rest of the course is served."
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c python:course.serving --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 system-deps:
 	@missing=""; \

@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course import access, database, errors, i18n, logs, readcache, security  # noqa: F401 - database registers events
+from course import access, compression, database, errors, i18n, logs, readcache, security  # noqa: F401 - database registers events
 from course.config import CONFIGS, DevelopmentConfig, resolve
 from course.content.access import EXTENSION_KEY
 from course.content.catalog import build_catalog
@@ -59,6 +59,8 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    if compression.wanted(app.config["COMPRESS_RESPONSES"], app.config["PROXY_HOPS"]):
+        app.wsgi_app = compression.Compress(app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)  # type: ignore[method-assign]
     load_catalog(app)

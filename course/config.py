@@ -30,6 +30,8 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "SESSION_MAX_HOURS": ("12", "log out this many hours after login, however active"),
     "PROXY_HOPS": ("0", "number of reverse proxies in front (for the client IP)"),
     "LOG_LEVEL": ("INFO", "logging level"),
+    "COMPRESS_RESPONSES": ("auto", "gzip text responses in the app: on, off, or auto (on unless PROXY_HOPS > 0)"),
+    "TIMEZONE": ("Europe/Kyiv", "time zone in which times are shown to learners and admins"),
     "SMTP_HOST": ("", "SMTP server for e-mail; empty: no e-mail, links are shown to the admin instead"),
     "SMTP_PORT": ("587", "SMTP server port"),
     "SMTP_USERNAME": ("", "SMTP login; empty: no login"),
@@ -144,6 +146,9 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
     config["PROXY_HOPS"] = int(str(setting("PROXY_HOPS")))
     config["LOG_LEVEL"] = str(setting("LOG_LEVEL"))
+    config["COMPRESS_RESPONSES"] = str(setting("COMPRESS_RESPONSES"))
+    config["TIMEZONE"] = _time_zone(str(setting("TIMEZONE")))
+    config["BABEL_DEFAULT_TIMEZONE"] = config["TIMEZONE"]
     for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_SECURITY", "MAIL_FROM"):
         config[name] = str(setting(name))
     for name in INT_SETTINGS:
@@ -162,6 +167,16 @@ def _positive(name: str, value: object) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def _time_zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"TIMEZONE must be an IANA time zone such as Europe/Kyiv, got {name!r}") from error
+    return name
 
 
 def _listed(value: object) -> list[str]:

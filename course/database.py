@@ -55,6 +55,19 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def contains_name(column, text: str):
+    """`column` contains `text`, case-folded and with every apostrophe variant read as one
+    (course/names.py), on both engines: the column is folded in the query, the text here."""
+    from sqlalchemy import func, literal
+
+    from course.names import APOSTROPHE, APOSTROPHE_VARIANTS, fold_apostrophes
+
+    folded = column
+    for variant in APOSTROPHE_VARIANTS:
+        folded = func.replace(folded, literal(variant), literal(APOSTROPHE))
+    return folded.ilike(like_pattern(fold_apostrophes(text)), escape="\\")
+
+
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
 

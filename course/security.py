@@ -98,6 +98,12 @@ def protect_unsafe_methods() -> None:
         csrf.protect(apply_exemptions=True)
 
 
+# A form the login interrupted (the quiz answers of an expired session, issue 16): the login
+# form carries it back and the login keeps it here, in the new session, for the page it was for.
+CARRIED_FORM = "carried_form"
+CARRIED_MAX = 4000  # characters: a quiz page's answers are a few hundred
+
+
 def start_session(now: datetime) -> None:
     """Call right after login_user: the clocks for the idle and absolute timeouts."""
     session["auth_at"] = session["seen_at"] = _timestamp(now)

@@ -30,7 +30,7 @@ from course.accounts.services import (
 from course.clock import utcnow
 from course.extensions import db
 from course.i18n import current_language
-from course.security import client_ip, safe_next, start_session
+from course.security import CARRIED_FORM, client_ip, safe_next, start_session
 from course.unit_of_work import writes
 
 bp = Blueprint("accounts", __name__)
@@ -50,6 +50,7 @@ def _throttle_policy() -> ThrottlePolicy:
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@writes
 def register_view():
     form = RegistrationForm()
     if form.validate_on_submit():
@@ -65,9 +66,14 @@ def register_view():
         user = register(db.session, data, utcnow())
         db.session.commit()
         log.info("registration", extra={"event": "register", "target": getattr(user, "id", None)})
-        # The same answer whether or not the e-mail was already registered (AUTH-4).
-        flash(_("Your account is ready. Log in with your e-mail and password."), "success")
-        return redirect(url_for("accounts.login"))
+        # AUTH-4: the same answer (status and Location) whether or not the e-mail was taken;
+        # only a new account is logged in, so a taken address ends on the login form.
+        if user is not None:
+            session.clear()  # SESS-2: a new session on login
+            login_user(user)
+            start_session(utcnow())
+            flash(_("Welcome! Your account is ready and you are logged in."), "success")
+        return redirect(url_for("progress.dashboard"))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
 
 
@@ -93,8 +99,11 @@ def login():
     session.clear()  # SESS-2: a new session on login
     login_user(user)
     start_session(utcnow())
+    target = safe_next(form.next.data)
+    if form.carried.data and target:  # the interrupted form goes back to its page (issue 16)
+        session[CARRIED_FORM] = form.carried.data
     log.info("login", extra={"event": "login_success"})
-    return redirect(safe_next(form.next.data) or url_for("progress.dashboard"))
+    return redirect(target or url_for("progress.dashboard"))
 
 
 @bp.post("/logout")

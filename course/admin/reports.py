@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, ROLE_TRAINER, User
 from course.cohorts.models import CohortMember
 from course.cohorts.scope import Actor, visible_learners
 from course.content.types import Module
-from course.database import like_pattern
+from course.database import contains_name, like_pattern
 from course.progress.models import LessonRead
 from course.progress.rules import CourseProgress, ReadKey, course_progress
 
@@ -65,6 +66,47 @@ class ReportPage:
     pages: int
 
 
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a learner has done beyond reading, shown beside the lessons, never blended with
+    them: a learner with every lesson read and a failed quiz is not "100 %" (issue 16)."""
+
+    module_quizzes_passed: int
+    module_quizzes: int
+    final_passed: bool | None  # None: the course has no final assessment
+    certificate: str  # a certificate state (course/certificates/types.py) or "" for none
+
+
+def outcomes(session: Session, users: Sequence[User], quizzes: Mapping, now: datetime) -> dict[int, Outcome]:
+    """Quizzes passed and the latest certificate's state for each of `users`: two queries."""
+    from course.certificates.models import Certificate
+    from course.certificates.services import status_of
+    from course.quizzes.models import QuizAttempt
+
+    ids = [user.id for user in users]
+    passed: dict[int, set[str]] = {}
+    latest: dict[int, Certificate] = {}
+    if ids:
+        query = select(QuizAttempt.user_id, QuizAttempt.quiz_id).where(
+            QuizAttempt.user_id.in_(ids), QuizAttempt.is_passed.is_(True), QuizAttempt.is_practice.is_(False)
+        )
+        for user_id, quiz_id in session.execute(query.distinct()):
+            passed.setdefault(user_id, set()).add(quiz_id)
+        certificates = select(Certificate).where(Certificate.user_id.in_(ids)).order_by(Certificate.issued_at)
+        latest = {c.user_id: c for c in session.scalars(certificates)}  # the last issued wins
+    module_ids = {quiz_id for quiz_id, quiz in quizzes.items() if quiz.module_id}
+    final_ids = set(quizzes) - module_ids
+    return {
+        user_id: Outcome(
+            len(passed.get(user_id, set()) & module_ids),
+            len(module_ids),
+            bool(passed.get(user_id, set()) & final_ids) if final_ids else None,
+            status_of(latest[user_id], now) if user_id in latest else "",
+        )
+        for user_id in ids
+    }
+
+
 def parse_query(args: Mapping[str, str]) -> LearnerQuery:
     """The report parameters, or BadQuery; `page` beyond the last page is clamped later."""
     text = (args.get("q") or "").strip()
@@ -86,9 +128,11 @@ def _matching(actor: Actor, query: LearnerQuery):
         statement = statement.where(User.id.in_(member))
     if query.text:
         # ILIKE folds every alphabet on both engines (SQLite's lower() is replaced: database.py).
-        pattern = like_pattern(query.text)
         statement = statement.where(
-            or_(User.full_name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\"))
+            or_(
+                contains_name(User.full_name, query.text),
+                User.email.ilike(like_pattern(query.text), escape="\\"),
+            )
         )
     return statement
 

@@ -17,13 +17,13 @@ from flask_login import current_user, fresh_login_required
 
 from course.access import trainer_allowed
 from course.accounts.choices import ORG_TYPES, REGIONS
-from course.accounts.forms import EmptyForm, RoleForm
+from course.accounts.forms import ConfirmForm, RoleForm
 from course.accounts.models import User
 from course.accounts.services import AccountError, issue_reset, set_active, set_role
 from course.admin.views import bp
 from course.certificates.codes import format_code
 from course.certificates.forms import STATUS_LABELS
-from course.certificates.services import learner_certificates
+from course.certificates.services import learner_certificates, record_audit
 from course.certificates.services import status_of as certificate_status
 from course.clock import utcnow
 from course.cohorts.forms import RegionScopeForm
@@ -56,7 +56,16 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _audit(event: str, user: User, detail: str = "") -> None:
+    """The server log and the one audit log the admin pages show (issue 16), in the action's
+    own transaction: call before the commit."""
     log.info("admin action", extra={"event": event, "actor_id": current_user.id, "target": user.id, "detail": detail})
+    actor = db.session.get(User, current_user.id)
+    record_audit(db.session, actor, event, None, utcnow(), detail, target_user_id=user.id)
+
+
+def _not_confirmed(user: User):
+    flash(_("Nothing was changed: tick the box to confirm that you mean it."), "error")
+    return redirect(url_for("admin.user_detail", user_id=user.id), 303)
 
 
 def _done(user: User, message: str):
@@ -85,7 +94,7 @@ def user_detail(user_id: int):
         "admin/user.html",
         user=user,
         role_form=RoleForm(role=user.role),
-        form=EmptyForm(),
+        form=ConfirmForm(),
         erase_form=EraseForm(),
         org_types=ORG_TYPES,
         regions=REGIONS,
@@ -112,13 +121,15 @@ def user_detail(user_id: int):
 def user_role(user_id: int):
     user, form = _user_or_404(user_id), RoleForm()
     if not form.validate_on_submit():
+        if form.errors.keys() == {"confirm"}:
+            return _not_confirmed(user)
         abort(400)
     try:
         set_role(user, form.role.data, current_user)
     except AccountError as refusal:
         return _refused(user, refusal)
-    db.session.commit()
     _audit("admin_role_change", user, form.role.data)
+    db.session.commit()
     return _done(user, _("The role has been changed."))
 
 
@@ -126,15 +137,18 @@ def user_role(user_id: int):
 @writes
 def user_active(user_id: int):
     """Deactivate or reactivate: the form says which; deactivation ends every session (SESS-2)."""
-    user = _user_or_404(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    user, form = _user_or_404(user_id), ConfirmForm()
+    if not form.validate_on_submit():
+        if form.errors.keys() != {"confirm"}:
+            abort(400)
+        if user.is_active:  # deactivating needs the tick; reactivating does not
+            return _not_confirmed(user)
     try:
         set_active(user, not user.is_active, current_user)
     except AccountError as refusal:
         return _refused(user, refusal)
-    db.session.commit()
     _audit("admin_activation", user, "active" if user.is_active else "inactive")
+    db.session.commit()
     return _done(user, _("The account is active.") if user.is_active else _("The account is deactivated."))
 
 
@@ -143,23 +157,23 @@ def user_active(user_id: int):
 def user_reset_link(user_id: int):
     """With e-mail set up, the link goes to the learner through the outbox; without, it is
     shown here once, for the admin to pass on."""
-    user = _user_or_404(user_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    user, form = _user_or_404(user_id), ConfirmForm()
+    if not form.validate_on_submit():
+        return _not_confirmed(user) if form.errors.keys() == {"confirm"} else abort(400)
     if mail_enabled(current_app.config):
         if user.erased_at is not None:
             return _refused(user, AccountError(N_("This account was erased.")))
         enqueue(db.session, KIND_RESET, user, utcnow(), actor_id=current_user.id)
-        db.session.commit()
         _audit("admin_reset_mail", user)
+        db.session.commit()
         return _done(user, _("A password reset link will be e-mailed to %(email)s.", email=user.email))
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     try:
         token = issue_reset(db.session, user, current_user, utcnow(), timedelta(minutes=minutes))
     except AccountError as refusal:
         return _refused(user, refusal)
-    db.session.commit()
     _audit("admin_reset_link", user)
+    db.session.commit()
     link = external_url("accounts.reset_start", token=token)
     page = render_template("admin/reset_link.html", user=user, link=link, minutes=minutes)
     return page, 200, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -176,6 +190,6 @@ def user_erase(user_id: int):
     if user.id == current_user.id:
         return _refused(user, AccountError(N_("Erase your own account from “My account”.")))
     erase_user(db.session, user, utcnow())
-    db.session.commit()
     _audit("account_erased", user)
+    db.session.commit()
     return _done(user, _("The account has been erased."))

@@ -13,6 +13,7 @@ from flask_login import current_user
 from course.access import staff_required, trainer_allowed
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.admin import reports
+from course.certificates.forms import STATUS_LABELS
 from course.clock import utcnow
 from course.cohorts.models import Cohort
 from course.cohorts.scope import visible_cohorts
@@ -42,9 +43,12 @@ def learners():
     """The learners report: search by name or e-mail, sort from a fixed list, 50 per page."""
     catalog, query = current_catalog(), _query()
     report = reports.learner_report(db.session, current_user, catalog.modules, query)
+    outcomes = reports.outcomes(db.session, [user for user, _progress in report.rows], catalog.quizzes, utcnow())
     return render_template(
         "admin/learners.html",
         report=report,
+        outcomes=outcomes,
+        certificate_labels=STATUS_LABELS,
         rows=report.rows,
         query=query,
         catalog=catalog,
@@ -61,22 +65,12 @@ def learners():
 def learners_csv():
     """The same report as CSV for a spreadsheet: every cell defused (OUT-4)."""
     query = _query()
-    rows = reports.all_rows(db.session, current_user, current_catalog().modules, query)
-    header = [_("Name"), _("E-mail"), _("Organisation type"), _("Region"), _("Registered"), _("Course progress")]
-    body = reports.to_csv(
-        header,
-        [
-            (
-                u.full_name,
-                u.email,
-                _(ORG_TYPES.get(u.org_type, u.org_type)),
-                _(REGIONS.get(u.region, u.region)),
-                f"{u.created_at:%Y-%m-%d}",
-                f"{p.percent}%",
-            )
-            for u, p in rows
-        ],
-    )
+    catalog = current_catalog()
+    rows = reports.all_rows(db.session, current_user, catalog.modules, query)
+    outcomes = reports.outcomes(db.session, [user for user, _progress in rows], catalog.quizzes, utcnow())
+    header = [_("Name"), _("E-mail"), _("Organisation type"), _("Region"), _("Registered")]
+    header += [_("Lessons read"), _("Module quizzes passed"), _("Final assessment"), _("Certificate")]
+    body = reports.to_csv(header, [_csv_row(user, progress, outcomes[user.id]) for user, progress in rows])
     log.info("report export", extra={"event": "admin_report_export", "actor_id": current_user.id, "count": len(rows)})
     filename = f"frontline-learners-{utcnow():%Y-%m-%d}.csv"
     return Response(
@@ -86,6 +80,23 @@ def learners_csv():
             "Cache-Control": "no-store",
             "Content-Disposition": f'attachment; filename="{filename}"',
         },
+    )
+
+
+def _csv_row(user, progress, outcome: reports.Outcome) -> tuple:
+    """One learner: lessons, quizzes and the certificate in columns of their own (issue 16)."""
+    final = {None: "", True: _("passed"), False: _("not passed")}[outcome.final_passed]
+    certificate = _(STATUS_LABELS[outcome.certificate]) if outcome.certificate else _("none")
+    return (
+        user.full_name,
+        user.email,
+        _(ORG_TYPES.get(user.org_type, user.org_type)),
+        _(REGIONS.get(user.region, user.region)),
+        f"{user.created_at:%Y-%m-%d}",
+        f"{progress.read_count}/{progress.total}",
+        f"{outcome.module_quizzes_passed}/{outcome.module_quizzes}",
+        final,
+        certificate,
     )
 
 

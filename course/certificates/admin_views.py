@@ -9,12 +9,13 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from course.access import admin_required
-from course.accounts.forms import EmptyForm
+from course.accounts.forms import ConfirmForm
 from course.certificates import manage, services
 from course.certificates.codes import format_code
-from course.certificates.forms import ACTION_LABELS, STATUS_LABELS, FilterForm, PreviewForm, RevokeForm
+from course.certificates.forms import ACTION_LABELS, STATUS_LABELS, AuditFilterForm, FilterForm, PreviewForm, RevokeForm
 from course.certificates.render import CertificateRenderError
 from course.certificates.views import bp, current_settings, pdf_response
 from course.clock import utcnow
@@ -104,7 +105,7 @@ def admin_detail(certificate_id: int):
         c=certificate,
         status=services.status_of(certificate, utcnow()),
         revoke_form=RevokeForm(),
-        reissue_form=EmptyForm(),
+        reissue_form=ConfirmForm(),
         format_code=format_code,
         labels=STATUS_LABELS,
         actions=ACTION_LABELS,
@@ -118,7 +119,10 @@ def admin_revoke(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     form = RevokeForm()
     if not form.validate_on_submit():
-        flash(_("Give a reason for revoking (at most 500 characters)."), "error")
+        if "confirm" in form.errors and "reason" not in form.errors:
+            flash(_("Nothing was changed: tick the box to confirm that you mean it."), "error")
+        else:
+            flash(_("Give a reason for revoking (at most 500 characters)."), "error")
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
     try:
         manage.revoke(db.session, current_user, certificate, form.reason.data, utcnow())
@@ -134,15 +138,26 @@ def admin_revoke(certificate_id: int):
 @admin_required
 def admin_reissue(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        if form.errors.keys() != {"confirm"}:
+            abort(400)
+        flash(_("Nothing was changed: tick the box to confirm that you mean it."), "error")
+        return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
+    was_revoked = services.status_of(certificate, utcnow()) == "revoked"
     try:
         new = manage.reissue(db.session, current_user, certificate, current_settings(), utcnow())
     except services.CertificateError as refused:
         flash(_(refused.message), "error")
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
     db.session.commit()
-    flash(_("A new certificate with a new code was issued; the old one is superseded."), "success")
+    if was_revoked:
+        flash(
+            _("A new, valid certificate with a new code was issued to the holder; the revoked one stays revoked."),
+            "success",
+        )
+    else:
+        flash(_("A new certificate with a new code was issued; the old one is superseded."), "success")
     return redirect(url_for("certificates.admin_detail", certificate_id=new.id))
 
 
@@ -162,11 +177,22 @@ def admin_pdf(certificate_id: int):
 @bp.get(PREFIX + "/audit")
 @admin_required
 def admin_audit():
+    """Every admin action in one log (certificates and accounts), with filters (issue 16)."""
+    form = AuditFilterForm(request.args)
+    form.action.choices = [SelectChoice("", _("Any action")), *(SelectChoice(k, v) for k, v in ACTION_LABELS.items())]
+    filters = manage.AuditFilters()
+    if form.validate():
+        filters = manage.AuditFilters(
+            form.action.data or "", form.actor.data or "", form.target.data or "", form.since.data, form.until.data
+        )
+    rows = manage.audit_log(db.session, filters=filters)
     return render_template(
         "certificates/admin_audit.html",
-        rows=manage.audit_log(db.session),
-        format_code=format_code,
+        rows=rows,
+        targets=manage.targets(db.session, rows),
+        form=form,
         actions=ACTION_LABELS,
+        format_code=format_code,
     )
 
 

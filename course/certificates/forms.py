@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -37,6 +37,7 @@ class RevokeForm(FlaskForm):
         validators=[InputRequired(), Length(max=500)],
         description=_l("Shown on the public verification page."),
     )
+    confirm = BooleanField(validators=[InputRequired(_l("Please tick this box to confirm."))])
 
 
 STATUS_LABELS = {
@@ -57,6 +58,12 @@ ACTION_LABELS = {
     "revoked": _l("Revoked (reason noted)"),
     "exported_csv": _l("Exported as CSV (number of certificates noted)"),
     "exported_zip": _l("Downloaded as ZIP (number of certificates noted)"),
+    # Account actions (course/admin/users.py), in the same log since issue 16.
+    "admin_role_change": _l("Role changed (new role noted)"),
+    "admin_activation": _l("Account deactivated or reactivated (noted)"),
+    "admin_reset_link": _l("Password reset link made"),
+    "admin_reset_mail": _l("Password reset link e-mailed"),
+    "account_erased": _l("Account erased"),
 }
 
 
@@ -82,6 +89,19 @@ class FilterForm(FlaskForm):
             SelectChoice("name", _l("Name")),
         ],
     )
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit page's filters, sent by GET (no state change, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), default="", validators=[Optional()])
+    actor = StringField(_l("Done by (e-mail)"), filters=[_strip], validators=[Length(max=100)])
+    target = StringField(_l("Account (name or e-mail)"), filters=[_strip], validators=[Length(max=100)])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("Until"), validators=[Optional()])
 
 
 class PreviewForm(FlaskForm):

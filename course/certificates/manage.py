@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session, aliased, undefer
 
 from course.accounts.models import User
 from course.certificates.codes import format_code
@@ -33,7 +33,7 @@ from course.certificates.services import (
 )
 from course.certificates.settings import CertificateSettings
 from course.certificates.types import STATES, display_name
-from course.database import like_pattern
+from course.database import contains_name, like_pattern
 from course.problems import N_
 
 PER_PAGE = 50
@@ -96,7 +96,7 @@ def filtered(filters: Filters, now: datetime) -> Select:
         pattern = like_pattern(filters.query.strip())
         query = query.where(
             or_(
-                Certificate.holder_name.ilike(pattern, escape="\\"),
+                contains_name(Certificate.holder_name, filters.query.strip()),
                 User.email.ilike(pattern, escape="\\"),
                 Certificate.code == filters.query.strip().upper().replace("-", ""),
             )
@@ -261,10 +261,22 @@ def reissue(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AuditFilters:
+    """The audit page's filters; every one optional."""
+
+    action: str = ""
+    actor: str = ""  # part of the acting admin's e-mail
+    target: str = ""  # part of the name or e-mail of the account acted on
+    since: date | None = None
+    until: date | None = None
+
+
 def audit_log(
-    session: Session, limit: int = 200, certificate_id: int | None = None
+    session: Session, limit: int = 200, certificate_id: int | None = None, filters: AuditFilters | None = None
 ) -> list[tuple[CertificateAudit, User | None, Certificate | None]]:
-    """The latest audit rows (all, or one certificate's) with their actor and certificate."""
+    """The latest audit rows (all, one certificate's, or those matching `filters`) with their
+    actor and certificate; the account acted on is `row.target_user_id` (see `targets`)."""
     query = (
         select(CertificateAudit, User, Certificate)
         .outerjoin(User, User.id == CertificateAudit.actor_id)
@@ -274,7 +286,34 @@ def audit_log(
     )
     if certificate_id is not None:
         query = query.where(CertificateAudit.certificate_id == certificate_id)
+    if filters is not None:
+        query = _audit_filtered(query, filters)
     return [(row[0], row[1], row[2]) for row in session.execute(query).all()]
+
+
+def _audit_filtered(query: Select, filters: AuditFilters) -> Select:
+    if filters.action:
+        query = query.where(CertificateAudit.action == filters.action)
+    if filters.actor:
+        query = query.where(User.email.ilike(like_pattern(filters.actor), escape="\\"))
+    if filters.target:
+        target = aliased(User)
+        by_email = target.email.ilike(like_pattern(filters.target), escape="\\")
+        matching = select(target.id).where(or_(contains_name(target.full_name, filters.target), by_email))
+        query = query.where(CertificateAudit.target_user_id.in_(matching))
+    if filters.since:
+        query = query.where(CertificateAudit.at >= datetime.combine(filters.since, time()))
+    if filters.until:
+        query = query.where(CertificateAudit.at < datetime.combine(filters.until, time()) + timedelta(days=1))
+    return query
+
+
+def targets(session: Session, rows: Iterable[tuple[CertificateAudit, object, object]]) -> dict[int, User]:
+    """The accounts the audit rows were about, by id: one query."""
+    wanted = {entry.target_user_id for entry, _, _ in rows if entry.target_user_id is not None}
+    if not wanted:
+        return {}
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(wanted)))}
 
 
 def parse_status(value: str) -> str:

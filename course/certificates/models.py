@@ -61,6 +61,11 @@ class Certificate(db.Model):
     pdf_size: Mapped[int | None] = mapped_column(Integer)
     rendered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     render_error_id: Mapped[str | None] = mapped_column(String(16))
+    # Frozen at issue as well (issue 16): the modules and hours printed and the issuing body,
+    # and the certificate in the other language, so the holder may download either.
+    outline: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    pdf_alt: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pdf_alt_sha256: Mapped[str | None] = mapped_column(String(64))
     # Later states.
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(String(500))
@@ -71,7 +76,9 @@ class Certificate(db.Model):
 
 
 class CertificateAudit(db.Model):
-    """Who did what to which certificate, and when (issue 5: Managing; LOG-1)."""
+    """The one audit log of admin actions: who did what to which certificate or account, and
+    when (issue 5: Managing; LOG-1). Account actions (deactivation, role change, reset link,
+    erasure) name the account in `target_user_id` (issue 16)."""
 
     __tablename__ = "certificate_audit"
     __table_args__ = (Index("ix_certificate_audit_at", "at"),)
@@ -83,6 +90,7 @@ class CertificateAudit(db.Model):
     action: Mapped[str] = mapped_column(String(32))
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"), index=True)
     detail: Mapped[str] = mapped_column(String(500), default="")
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
 
 class VerifyThrottle(db.Model):

@@ -19,7 +19,7 @@ from course.privacy.registry import Contributor, Rows, register, rows
 
 def export(session: Session, user: User) -> dict[str, Rows]:
     table = Certificate.__table__
-    return {"certificate": rows(session, table, table.c.user_id == user.id, leave_out=("pdf",))}
+    return {"certificate": rows(session, table, table.c.user_id == user.id, leave_out=("pdf", "pdf_alt"))}
 
 
 def erase(session: Session, user: User, now: datetime) -> None:
@@ -27,6 +27,8 @@ def erase(session: Session, user: User, now: datetime) -> None:
         "holder_name": "",
         "pdf": None,
         "pdf_sha256": None,
+        "pdf_alt": None,
+        "pdf_alt_sha256": None,
         "pdf_size": None,
         "withdrawn_at": func.coalesce(Certificate.withdrawn_at, now),
     }

@@ -37,6 +37,7 @@ from urllib.request import OpenerDirector, url2pathname
 import jinja2
 import segno
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -243,6 +244,11 @@ def template_values(context: CertificateContext) -> dict[str, object]:
         "t": _label_dict(context.labels),
         "t_en": _label_dict(context.labels_en),
         "is_sample": context.is_sample,
+        "modules": list(context.modules),
+        "modules_en": list(context.modules_en),
+        "hours": format_decimal(context.hours, "#,##0.#", locale=context.lang) if context.hours else "",
+        "hours_en": format_decimal(context.hours, "#,##0.#", locale="en") if context.hours else "",
+        "issuer": context.issuer,
     }
 
 

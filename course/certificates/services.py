@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -220,7 +221,18 @@ def issue_if_eligible(
         now,
         expires_at=expires_at,
         supersedes=latest,
+        outline=course_outline(catalog, settings),
     )
+
+
+def course_outline(catalog: Any, settings: CertificateSettings) -> dict:
+    """What the certificate prints about the course, frozen at issue: each module's title in
+    both languages and its estimated minutes (the module files' `minutes`), and the issuer."""
+    modules = [
+        {"id": m.id, "uk": m.text("title", "uk"), "en": m.text("title", "en"), "minutes": int(m.minutes or 0)}
+        for m in catalog.modules
+    ]
+    return {"modules": modules, "issuer": settings.issuer}
 
 
 def issue(
@@ -235,6 +247,7 @@ def issue(
     supersedes: Certificate | None = None,
     actor: User | None = None,
     action: str = "issued",
+    outline: dict | None = None,
 ) -> Certificate:
     """Insert the certificate (once, whatever the concurrency), supersede the old, render."""
     number = 1 + (
@@ -262,6 +275,7 @@ def issue(
         rule=str(settings.rule),
         issued_at=now,
         expires_at=expires_at,
+        outline=outline if outline is not None else (supersedes.outline if supersedes is not None else None),
     )
     existing = _insert_once(session, certificate)
     if existing is not None:
@@ -300,16 +314,24 @@ def _insert_once(session: Session, certificate: Certificate) -> Certificate | No
         return existing
 
 
-def context_for(certificate: Certificate, settings: CertificateSettings, is_sample: bool = False) -> CertificateContext:
-    """The plain-data context for the stored certificate: what it prints, nothing else."""
-    gettext = translator(certificate.lang, settings.translations_dir)
-    expires = as_utc(certificate.expires_at).date() if certificate.expires_at else None
+def context_for(
+    certificate: Certificate, settings: CertificateSettings, is_sample: bool = False, lang: str | None = None
+) -> CertificateContext:
+    """The plain-data context for the stored certificate, in its language or in `lang`: what
+    it prints, nothing else (the outline as frozen at issue)."""
+    lang = lang or certificate.lang
+    gettext = translator(lang, settings.translations_dir)
+    outline = certificate.outline or {}
+    modules = outline.get("modules") or []
+    minutes = sum(int(m.get("minutes") or 0) for m in modules)
+    zone = ZoneInfo(settings.timezone)  # the date is the local one, as every page shows it
+    expires = as_utc(certificate.expires_at).astimezone(zone).date() if certificate.expires_at else None
     return CertificateContext(
         holder_name=certificate.holder_name,
-        lang=certificate.lang,
-        course_title=certificate.course_title,
+        lang=lang,
+        course_title=certificate.course_title if lang == certificate.lang else gettext(COURSE_TITLE),
         course_title_en=certificate.course_title_en,
-        issued_on=as_utc(certificate.issued_at).date(),
+        issued_on=as_utc(certificate.issued_at).astimezone(zone).date(),
         expires_on=expires,
         content_version=short_hash(certificate.content_hash),
         code=certificate.code,
@@ -317,13 +339,19 @@ def context_for(certificate: Certificate, settings: CertificateSettings, is_samp
         labels=translate_labels(gettext),
         labels_en=translate_labels(lambda s: s),
         is_sample=is_sample,
+        modules=tuple(str(m.get(lang) or m.get("en") or "") for m in modules),
+        modules_en=tuple(str(m.get("en") or "") for m in modules),
+        hours=-(-minutes // 30) / 2 if minutes else None,  # rounded up to the half hour
+        issuer=str(outline.get("issuer") or ""),
     )
 
 
 def render_and_store(session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime) -> bool:
     """Render the PDF and store it with its SHA-256; on failure log an error id, keep the row."""
+    other = next(language for language in LANGUAGES if language != certificate.lang)
     try:
         pdf = render_pdf(context_for(certificate, settings), Path(settings.template_dir))
+        pdf_alt = render_pdf(context_for(certificate, settings, lang=other), Path(settings.template_dir))
     except CertificateRenderError as exc:
         certificate.render_error_id = secrets.token_hex(4)
         log.error(
@@ -337,6 +365,8 @@ def render_and_store(session: Session, certificate: Certificate, settings: Certi
         )
         return False
     certificate.pdf = pdf
+    certificate.pdf_alt = pdf_alt  # the same certificate in the other language, frozen with it
+    certificate.pdf_alt_sha256 = hashlib.sha256(pdf_alt).hexdigest()
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     certificate.pdf_size = len(pdf)
     certificate.rendered_at = now
@@ -344,18 +374,41 @@ def render_and_store(session: Session, certificate: Certificate, settings: Certi
     return True
 
 
-def stored_pdf(session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime) -> bytes:
-    """The PDF exactly as stored at issue; rendered now if issue-time rendering failed."""
+def stored_pdf(
+    session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime, lang: str | None = None
+) -> bytes:
+    """The PDF exactly as stored at issue, in its language or the other (`lang`); rendered now
+    if issue-time rendering failed."""
     if certificate.withdrawn_at is not None:  # erased holder: nothing to print (DATA-2)
         raise CertificateNotFound()
     if certificate.pdf is None and not render_and_store(session, certificate, settings, now):
         raise CertificatePending()
+    if lang and lang != certificate.lang:
+        return _other_language_pdf(session, certificate, settings, now)
     pdf = certificate.pdf or b""
     if hashlib.sha256(pdf).hexdigest() != certificate.pdf_sha256:
         log.error(
             "stored certificate PDF does not match its SHA-256",
             extra={"event": "certificate_integrity", "target": certificate.id},
         )
+        raise CertificatePending()
+    return pdf
+
+
+def _other_language_pdf(session: Session, certificate: Certificate, settings: CertificateSettings, now) -> bytes:
+    """The stored other-language PDF. A certificate issued before both were stored gets its
+    second language rendered once, on first request, and kept from then on."""
+    if certificate.pdf_alt is None:
+        other = next(language for language in LANGUAGES if language != certificate.lang)
+        try:
+            pdf_alt = render_pdf(context_for(certificate, settings, lang=other), Path(settings.template_dir))
+        except CertificateRenderError:
+            raise CertificatePending() from None
+        certificate.pdf_alt, certificate.pdf_alt_sha256 = pdf_alt, hashlib.sha256(pdf_alt).hexdigest()
+        session.flush()
+    pdf = certificate.pdf_alt or b""
+    if hashlib.sha256(pdf).hexdigest() != certificate.pdf_alt_sha256:
+        log.error("stored certificate PDF does not match its SHA-256", extra={"event": "certificate_integrity"})
         raise CertificatePending()
     return pdf
 
@@ -403,8 +456,9 @@ def record_audit(
     certificate: Certificate | None,
     now: datetime,
     detail: str = "",
+    target_user_id: int | None = None,
 ) -> None:
-    """One audit row: who (None for the system), what, which certificate, when.
+    """One audit row: who (None for the system), what, which certificate or account, when.
 
     `detail` is data, not prose (a reason, "#id" of the certificate replaced, a count), so the
     admin pages can show it in either language.
@@ -416,6 +470,7 @@ def record_audit(
             action=action,
             certificate_id=certificate.id if certificate else None,
             detail=detail[:500],
+            target_user_id=target_user_id if target_user_id is not None else getattr(certificate, "user_id", None),
         )
     )
 

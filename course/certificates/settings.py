@@ -22,8 +22,9 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "what earns a certificate: lessons, quizzes (module quizzes), final, joined with +",
     ),
     "CERTIFICATE_VALID_DAYS": ("0", "days a certificate stays valid; 0 means it never expires"),
-    "VERIFY_LIMIT_PER_IP": ("20", "certificate lookups allowed per client IP per window"),
+    "VERIFY_LIMIT_PER_IP": ("20", "failed lookups allowed per client IP, code prefix or certificate per window"),
     "VERIFY_WINDOW_MINUTES": ("10", "length of the verification rate-limit window"),
+    "CERTIFICATE_ISSUER": ("Frontline", "the issuing body printed on certificates (frozen into each at issue)"),
 }
 
 
@@ -40,6 +41,8 @@ class CertificateSettings:
     valid_days: int
     verify_limit: int
     verify_window: timedelta
+    timezone: str = "Europe/Kyiv"  # the date printed is the local date of issue (TIMEZONE)
+    issuer: str = "Frontline"
 
     @property
     def validity(self) -> timedelta | None:
@@ -76,4 +79,6 @@ def settings_from(config: Mapping[str, object], translations_dir: Path) -> Certi
         valid_days=whole("CERTIFICATE_VALID_DAYS", 0),
         verify_limit=whole("VERIFY_LIMIT_PER_IP", 1),
         verify_window=timedelta(minutes=whole("VERIFY_WINDOW_MINUTES", 1)),
+        timezone=str(config.get("TIMEZONE") or "Europe/Kyiv"),
+        issuer=value("CERTIFICATE_ISSUER")[:200],
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
+from course.names import fold_name
 from course.problems import N_
 
 LANGUAGES = ("uk", "en")
@@ -38,6 +39,9 @@ class CertificateLabels:
     code: str
     verify_at: str
     sample: str
+    modules: str
+    hours: str
+    issued_by: str
 
 
 # English message ids, extracted by Babel; callers translate them with `translate_labels`.
@@ -52,6 +56,9 @@ LABEL_MESSAGES = CertificateLabels(
     code=N_("Verification code"),
     verify_at=N_("Check this certificate at"),
     sample=N_("SAMPLE: not a valid certificate"),
+    modules=N_("Modules completed"),
+    hours=N_("Estimated study time, hours"),
+    issued_by=N_("Issued by"),
 )
 
 
@@ -76,6 +83,10 @@ class CertificateContext:
     labels: CertificateLabels
     labels_en: CertificateLabels
     is_sample: bool = False
+    modules: tuple[str, ...] = ()  # titles in the certificate's language, as at issue
+    modules_en: tuple[str, ...] = ()
+    hours: float | None = None  # estimated study time, from the modules' minutes
+    issuer: str = ""
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
@@ -110,8 +121,7 @@ def mask_name(name: str) -> str:
 
 def _fold(text: str) -> str:
     """Case- and apostrophe-insensitive form for comparing a typed surname."""
-    text = display_name(text).casefold()
-    return text.replace("\u2019", "'").replace("\u02bc", "'")
+    return fold_name(display_name(text))
 
 
 def surname_matches(name: str, typed: str) -> bool:

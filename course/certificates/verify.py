@@ -1,11 +1,12 @@
 """The public verification page's use cases: throttle, look up, and say what may be shown.
 
 Use-case layer: takes the session, the client IP and `now`; never reads the request.
-SECURITY.md CERT-3 and CERT-4: failed lookups (unknown or malformed codes, wrong surnames)
-are counted per IP in the database (fixed windows, shared by every worker) and every lookup
-is refused once an IP has used up its allowance, so codes and surnames cannot be guessed at
-speed, while a valid code costs two indexed reads and no write; unknown and malformed codes
-take the same path, one query each, and produce the same answer. The holder's name is
+SECURITY.md CERT-3 and CERT-4: failed lookups are counted in the database (fixed windows,
+shared by every worker): unknown or malformed codes per IP and per code prefix, wrong surnames
+per IP and per certificate. Guessing is refused once a counter is used up, so codes and surnames
+cannot be guessed at speed; a correct code is never refused (one indexed read, no write), so a
+shared office address that mistyped codes can still check real ones. Unknown and malformed
+codes take the same path and produce the same answer. The holder's name is
 masked unless the visitor types the surname; revoked and withdrawn certificates show their
 state without personal data.
 """
@@ -86,47 +87,80 @@ _BY_CODE = select(*(Certificate.__table__.c[name] for name in CertificateFacts._
 )
 
 
-def _key(ip: str) -> str:
+PREFIX_LENGTH = 8  # two printed groups: what a mistyped code usually still shares with others
+
+
+def ip_key(ip: str) -> str:
     return f"ip:{ip}"[:80]
+
+
+def prefix_key(typed: str) -> str:
+    """The counter for unknown codes starting like `typed` (letters and digits, upper case)."""
+    letters = "".join(ch for ch in typed.upper() if ch.isascii() and ch.isalnum())
+    return f"prefix:{letters[:PREFIX_LENGTH]}"
+
+
+def code_key(code: str) -> str:
+    return f"code:{code}"
 
 
 def lookup(
     session: Session, ip: str, now: datetime, limit: int, window: timedelta, typed: str
 ) -> tuple[bool, CertificateFacts | None]:
-    """Whether `ip` is throttled, and the certificate for the code (None when throttled).
+    """Whether this lookup is refused, and the certificate for the code (None when unknown).
 
-    On SQLite both answers come from the read cache under one freshness check."""
-    params = {"key": _key(ip), "start": window_start(now, window)}
+    A well-formed code of an existing certificate is never refused, whatever else came from
+    the address (an HR desk behind one NAT mistyping codes all morning): it costs one read.
+    Unknown and malformed codes are refused once their address or their first two groups have
+    used up the allowance; both take the same path (CERT-3). On SQLite the answers come from
+    the read cache."""
     code = normalize_code(typed) or _NO_CODE
 
-    def load() -> tuple[int, CertificateFacts | None]:
+    def load_certificate() -> CertificateFacts | None:
         row = session.execute(_BY_CODE, {"code": code}).first()
-        return session.scalar(_FAILURES, params) or 0, CertificateFacts(*row) if row is not None else None
+        return CertificateFacts(*row) if row is not None else None
 
-    failures, certificate = cached_read(session, ("verify", code, *params.values()), load)
-    if failures >= limit:
-        return True, None
-    return False, certificate
+    certificate = cached_read(session, ("verify", code), load_certificate)
+    if certificate is not None:
+        return False, certificate
+    return failures(session, (ip_key(ip), prefix_key(typed)), now, window) >= limit, None
 
 
-def count_failure(session: Session, ip: str, now: datetime, window: timedelta) -> int:
-    """Count one failed lookup (unknown or malformed code, wrong surname) from `ip`.
+def failures(session: Session, keys: tuple[str, ...], now: datetime, window: timedelta) -> int:
+    """The highest failure count among `keys` in the current window."""
+    start = window_start(now, window)
 
-    One atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), so parallel
-    requests in several workers each count: no read-then-write race.
+    def load() -> int:
+        return max((session.scalar(_FAILURES, {"key": key, "start": start}) or 0) for key in keys)
+
+    return cached_read(session, ("verify-failures", keys, start), load)
+
+
+def name_check_refused(session: Session, ip: str, code: str, now: datetime, limit: int, window: timedelta) -> bool:
+    """Surnames are guessed per certificate: refused once the address or the code is over."""
+    return failures(session, (ip_key(ip), code_key(code)), now, window) >= limit
+
+
+def count_failure(session: Session, keys: tuple[str, ...], now: datetime, window: timedelta) -> int:
+    """Count one failed lookup (unknown or malformed code, wrong surname) under each key.
+
+    One atomic upsert per key (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), so parallel
+    requests in several workers each count: no read-then-write race. Returns the highest count.
     """
     start = window_start(now, window)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(VerifyThrottle).values(key=_key(ip), window_start=start, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[VerifyThrottle.key, VerifyThrottle.window_start],
-        set_={"count": VerifyThrottle.count + 1},
-    ).returning(VerifyThrottle.count)
-    count = session.execute(statement).scalar_one()
-    if count == 1:  # first failure of a new window: forget windows that have ended
+    counts = []
+    for key in keys:
+        statement = insert(VerifyThrottle).values(key=key[:80], window_start=start, count=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[VerifyThrottle.key, VerifyThrottle.window_start],
+            set_={"count": VerifyThrottle.count + 1},
+        ).returning(VerifyThrottle.count)
+        counts.append(session.execute(statement).scalar_one())
+    if counts and counts[0] == 1:  # first failure of a new window: forget windows that have ended
         session.execute(delete(VerifyThrottle).where(VerifyThrottle.window_start < start))
-    return count
+    return max(counts, default=0)
 
 
 @lru_cache(maxsize=4096)  # Unicode normalisation per character: the costliest part of the page

@@ -39,6 +39,7 @@ from course.certificates.settings import (
     CertificateSettingsError,
     settings_from,
 )
+from course.certificates.types import LANGUAGES
 from course.clock import utcnow
 from course.content.access import current_catalog
 from course.database import start_write
@@ -47,7 +48,7 @@ from course.i18n import current_language
 from course.pagecache import PageCache
 from course.progress.events import completed_something, on_completion
 from course.security import client_ip
-from course.unit_of_work import writes_late
+from course.unit_of_work import writes, writes_late
 
 bp = Blueprint("certificates", __name__)
 log = logging.getLogger("frontline.certificates")
@@ -123,6 +124,28 @@ def issue_when_eligible(response: Response) -> Response:
     return response
 
 
+@bp.app_template_global()
+def certificate_summary() -> dict:
+    """For the learner's dashboard: what earns the certificate (CERTIFICATE_ELIGIBILITY) and
+    where the learner stands against each part, and the certificate if one was issued."""
+    settings, catalog, now = current_settings(), current_catalog(), utcnow()
+    eligibility, latest, plan = services.eligibility_now(db.session, current_user, catalog, settings, now)
+    course = services.requirements_for(catalog, settings)
+    module_quizzes = {q.id for q in catalog.quizzes.values() if q.module_id}
+    final_quizzes = set(catalog.quizzes) - module_quizzes
+    missing = set(eligibility.missing_quizzes)
+    return {
+        "rule": settings.rule,
+        "lessons": (len(course.lessons) - len(eligibility.missing_lessons), len(course.lessons)),
+        "quizzes": (len(module_quizzes - missing), len(module_quizzes)),
+        "final": (len(final_quizzes - missing) if settings.rule.final else None, len(final_quizzes)),
+        "eligible": eligibility.eligible,
+        "latest": latest,
+        "state": services.status_of(latest, now) if latest is not None else None,
+        "plan": plan,
+    }
+
+
 def _verify_response(body: str | bytes, status: int = 200) -> Response:
     return Response(body, status, VERIFY_HEADERS, mimetype="text/html")
 
@@ -152,13 +175,18 @@ def verify_code(code: str):
             "certificates/verify_missing.html", throttled=True, language_next=url_for("certificates.verify_form")
         )
         return _verify_response(page, 429)
-    surname = None
+    surname, name_refused = None, False
     if certificate is not None and request.method == "POST":  # GETs skip WTForms: it is hot
         form = SurnameForm()
-        surname = form.surname.data if form.validate_on_submit() else None
+        name_refused = verify.name_check_refused(
+            db.session, ip, certificate.code, now, settings.verify_limit, settings.verify_window
+        )
+        surname = form.surname.data if form.validate_on_submit() and not name_refused else None
     shown = verify.verification(certificate, now, surname) if certificate is not None else None
-    if shown is None or shown.name_check is False:
-        _count_failure(ip, now, settings)
+    if shown is None:
+        _count_failure((verify.ip_key(ip), verify.prefix_key(code)), now, settings)
+    elif shown.name_check is False:
+        _count_failure((verify.ip_key(ip), verify.code_key(certificate.code)), now, settings)
     if shown is None:  # unknown and malformed codes: one page, one status (CERT-3)
         page = render_template(
             "certificates/verify_missing.html", throttled=False, language_next=url_for("certificates.verify_form")
@@ -167,17 +195,17 @@ def verify_code(code: str):
     # The surname form only when asked for (a link on the page) or to try again: the page a
     # QR code opens then has no form, so it starts no session and sets no cookie.
     show_form = request.method == "POST" or request.args.get("confirm") == "name"
-    return _verify_response(_verify_page(shown, show_form))
+    return _verify_response(_verify_page(shown, show_form, name_refused))
 
 
-def _verify_page(shown: verify.Verification, show_form: bool) -> str | bytes:
+def _verify_page(shown: verify.Verification, show_form: bool, name_refused: bool = False) -> str | bytes:
     """The page for a found certificate; kept per (facts, language, address) for visitors.
 
     A QR code on a printed certificate is the most-scanned link in the course, by people who
     are not logged in. For them the page is the same every time but for the CSRF token of the
     surname form, when it has one (course/pagecache.py)."""
-    if current_user.is_authenticated or session.get("_flashes"):
-        return render_template("certificates/verify.html", v=shown, show_form=show_form)
+    if current_user.is_authenticated or session.get("_flashes") or name_refused:
+        return render_template("certificates/verify.html", v=shown, show_form=show_form, name_refused=name_refused)
     cache = current_app.extensions.get(PAGES_KEY)
     if cache is None:
         cache = current_app.extensions[PAGES_KEY] = PageCache(MAX_VERIFY_PAGES)
@@ -187,10 +215,10 @@ def _verify_page(shown: verify.Verification, show_form: bool) -> str | bytes:
     )
 
 
-def _count_failure(ip: str, now, settings: CertificateSettings) -> None:
+def _count_failure(keys: tuple[str, ...], now, settings: CertificateSettings) -> None:
     """A short write transaction of its own; on SQLite it takes the write lock up front."""
     start_write(db.session)
-    verify.count_failure(db.session, ip, now, settings.verify_window)
+    verify.count_failure(db.session, keys, now, settings.verify_window)
     db.session.commit()
 
 
@@ -234,11 +262,14 @@ def renew():
 
 
 @bp.get("/certificates/<code>.pdf")
+@writes  # a PDF whose rendering failed at issue, or an older one's second language, is stored now
 def download(code: str):
-    """The learner's own PDF, byte for byte as issued (AC-3: looked up with their id)."""
+    """The learner's own PDF, byte for byte as issued (AC-3: looked up with their id), in the
+    language it was issued in or, with `?language=`, in the other one (also frozen at issue)."""
+    language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
     try:
         certificate = services.owned_certificate(db.session, current_user, code)
-        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow())
+        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow(), language)
     except services.CertificateNotFound:
         return render_template(
             "error.html", status=404, title=_("This page does not exist."), message=None, error_id="-"
@@ -248,7 +279,8 @@ def download(code: str):
         page = render_template("certificates/pending.html", message=_(pending.message))
         return page, 503, {"Retry-After": "30"}
     db.session.commit()
-    return pdf_response(pdf, f"certificate-{format_code(certificate.code)}.pdf")
+    suffix = f"-{language}" if language and language != certificate.lang else ""
+    return pdf_response(pdf, f"certificate-{format_code(certificate.code)}{suffix}.pdf")
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

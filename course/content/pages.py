@@ -21,23 +21,27 @@ CACHE_KEY = "frontline.lesson_pages"
 MAX_PAGES = 4096
 
 
-def lesson_page(module: Module, lesson: Lesson, lang: str, is_read: bool, is_admin: bool) -> str | bytes:
-    """The lesson page HTML for this viewer; rendered at most once per variant per process."""
+def lesson_page(
+    module: Module, lesson: Lesson, lang: str, is_read: bool, is_admin: bool, visitor: bool = False
+) -> str | bytes:
+    """The lesson page HTML for this viewer; rendered at most once per variant per process.
+    A visitor (the public preview) gets its own variant: no mark-as-read form, a way in."""
     if session.get("_flashes"):  # a one-off message belongs to this response only
-        return _render(module, lesson, lang, is_read, csrf_token)
+        return _render(module, lesson, lang, is_read, csrf_token, visitor)
     cache = current_app.extensions.get(CACHE_KEY)
     if cache is None:
         cache = current_app.extensions[CACHE_KEY] = PageCache(MAX_PAGES)
-    key = (module.id, lesson.id, lang, is_read, is_admin)
-    return cache.page(key, lambda token: _render(module, lesson, lang, is_read, token))
+    key = (module.id, lesson.id, lang, is_read, is_admin, visitor)
+    return cache.page(key, lambda token: _render(module, lesson, lang, is_read, token, visitor))
 
 
-def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token) -> str:
+def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token, visitor: bool) -> str:
     return render_template(
         "content/lesson.html",
         module=module,
         lesson=lesson,
         is_read=is_read,
+        visitor=visitor,
         lang=lang,
         previous_id=previous_lesson(module, lesson.id),
         next_id=next_lesson(module, lesson.id),

@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import escape
 
 from course.access import public
 from course.accounts.forms import EmptyForm
 from course.clock import utcnow
-from course.content.access import current_catalog, lesson_or_404, module_or_404
+from course.content.access import current_catalog, is_preview, lesson_or_404, module_or_404
 from course.content.job_aids import JobAidSheet, render_pdf, sheet_html
 from course.content.pages import lesson_page
+from course.content.paths import lesson_path
 from course.extensions import db
 from course.i18n import current_language
 from course.progress.events import record_completion
 from course.progress.rules import next_lesson
 from course.progress.services import lesson_is_read, mark_read, read_lessons
+from course.unit_of_work import reads
 
 bp = Blueprint("content", __name__)
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+
+
+@bp.app_template_filter("scroll_tables")
+def scroll_tables(html: str) -> str:
+    """Each table of sanitised course HTML in a marked, focusable scroll region with a hint, so
+    on a 360 px phone the last column is reached by scrolling the table (keyboard too), not
+    lost, and a screen reader hears what the region is (issue 16). Runs once per kept page."""
+    hint = _("Table: scroll it sideways to see every column.")
+
+    def wrap(match: re.Match) -> str:
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{escape(hint)}">'
+            f'<p class="table-hint" aria-hidden="true">{escape(hint)}</p><table>{match.group(1)}</table></div>'
+        )
+
+    return _TABLE.sub(wrap, str(html))  # still sanitised course HTML, marked safe in the template
 
 
 @bp.get("/")
@@ -31,9 +54,12 @@ def overview():
 
 
 @bp.get("/modules/<module_id>")
+@public  # the preview: see course/content/access.py
+@reads
 def module(module_id: str):
     module = module_or_404(module_id)
-    read = read_lessons(db.session, current_user.id, module.id)
+    user = current_user._get_current_object()
+    read = read_lessons(db.session, user.id, module.id) if user.is_authenticated else set()
     return render_template(
         "content/module.html",
         module=module,
@@ -44,10 +70,16 @@ def module(module_id: str):
 
 
 @bp.get("/modules/<module_id>/<lesson_id>")
+@public  # each module's first lesson only; the others send a visitor to log in
+@reads
 def lesson(module_id: str, lesson_id: str):
     module = module_or_404(module_id)
     lesson = lesson_or_404(module, lesson_id)
     user = current_user._get_current_object()
+    if not user.is_authenticated:
+        if not is_preview(module, lesson.id):
+            return redirect(url_for("accounts.login", next=lesson_path(module.id, lesson.id)))
+        return lesson_page(module, lesson, current_language(), False, False, visitor=True)
     is_read = lesson_is_read(db.session, user.id, module.id, lesson.id)
     return lesson_page(module, lesson, current_language(), is_read, user.is_admin)
 
@@ -69,6 +101,8 @@ def mark_lesson_read(module_id: str, lesson_id: str):
 
 
 @bp.get("/pages/<page_id>")
+@public  # the glossary and other reference pages
+@reads
 def page(page_id: str):
     page = current_catalog().pages.get(page_id)
     if page is None:
@@ -77,6 +111,8 @@ def page(page_id: str):
 
 
 @bp.get("/modules/<module_id>/job-aid")
+@public  # the printed sheet's "current version" link opens for whoever holds the paper
+@reads
 def job_aid(module_id: str):
     """The module's job aid as a web page; printing it gives the same one A4 sheet as the PDF."""
     module = module_or_404(module_id)
@@ -87,6 +123,8 @@ def job_aid(module_id: str):
 
 
 @bp.get("/modules/<module_id>/job-aid.pdf")
+@public
+@reads
 def job_aid_pdf(module_id: str):
     """The job aid as an A4 PDF, rendered once per content version and language."""
     module = module_or_404(module_id)

@@ -7,17 +7,19 @@ scoring. Every POST redirects (303) on success: Post/Redirect/Get (QUIZ-4).
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+import json
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
 
 from course.clock import utcnow
 from course.content.access import current_catalog
 from course.errors import handle_csrf_error
 from course.extensions import db
-from course.i18n import current_language
+from course.i18n import current_language, local_time
 from course.progress.events import record_completion
 from course.quizzes import services
 from course.quizzes.errors import (
@@ -33,10 +35,11 @@ from course.quizzes.forms import AttemptPost, StartForm, parse_answers, read_att
 from course.quizzes.models import FINISHED, QuizAttempt
 from course.quizzes.present import asked_page, clamp_page, page_count, page_of, reviewed
 from course.quizzes.types import Quiz, Response
-from course.security import session_has_expired
+from course.security import CARRIED_FORM, CARRIED_MAX, session_has_expired
 from course.unit_of_work import writes_late
 
 bp = Blueprint("quizzes", __name__)
+ANSWER_PREFIXES = ("q.", "m.")  # the answer fields of an attempt page (course/quizzes/forms.py)
 
 
 def _quiz_or_404(quiz_id: str) -> Quiz:
@@ -55,7 +58,7 @@ def _attempt_or_404(public_id: str) -> QuizAttempt:
 
 def _refusal_text(error: QuizError) -> str:
     if isinstance(error, RetakeNotAllowed) and error.next_allowed_at:
-        when = format_datetime(error.next_allowed_at, "short")
+        when = local_time(error.next_allowed_at)
         return _("You can take this quiz again from %(when)s.", when=when)
     return _(error.message)
 
@@ -107,16 +110,52 @@ def attempt(public_id: str):
     attempt = _attempt_or_404(public_id)
     if attempt.status == FINISHED:
         return redirect(url_for(".result", public_id=public_id), 303)
+    carried = _carried_through_login(attempt)
     pending = services.take_pending(db.session, attempt)
-    if pending is None:
+    if pending is None and carried is None:
         return _render_attempt(attempt, request.args.get("page", 0, type=int))
     db.session.commit()
-    page, posted = pending
+    page, posted = pending or (0, {})
+    if carried is not None:  # sent after the expiry, so newer than anything set aside before it
+        page, newer = carried
+        posted = {**posted, **newer}
     message = _(
         "Your session had ended, so the answers you sent last are not saved yet. They are shown below: "
         "press Save to keep them."
     )
     return _render_attempt(attempt, page, posted, message)
+
+
+def _carried_through_login(attempt: QuizAttempt) -> tuple[int, dict[str, Response]] | None:
+    """The answers the login form carried back for this attempt (issue 16), once, or None."""
+    raw = session.pop(CARRIED_FORM, None)
+    try:
+        carried = json.loads(raw) if raw else None
+        if not isinstance(carried, dict) or carried.get("attempt") != attempt.public_id:
+            return None
+        fields = MultiDict([(str(k), str(v)) for k, v in carried.get("answers", [])])
+        drawn = services.attempt_questions(db.session, attempt)
+        page = clamp_page(drawn, int(carried.get("page", 0)))
+    except (ValueError, TypeError):
+        return None
+    return page, parse_answers(fields, page_of(drawn, page), strict=False)
+
+
+def _login_carrying_the_answers(public_id: str):
+    """The session ended before these answers arrived: the login form, carrying them back to
+    the attempt, instead of a dead-end error page (issue 16). They are checked against the
+    attempt only after the login, when its owner is known."""
+    from course.accounts.forms import LoginForm  # forms import Babel labels; avoid a cycle
+
+    page = request.form.get("page", 0, type=int)
+    answers = [(k, v) for k, v in request.form.items(multi=True) if k.startswith(ANSWER_PREFIXES)]
+    carried = json.dumps({"attempt": public_id, "page": page, "answers": answers}, ensure_ascii=False)
+    if len(carried) > CARRIED_MAX:
+        carried = ""  # cannot happen with real quiz pages; never let it break the login
+    form = LoginForm(formdata=None, next=url_for(".attempt", public_id=public_id, page=page), carried=carried)
+    message = _("Your session had ended. Log in again: your answers are kept and shown again on the quiz page.")
+    session.pop("_flashes", None)  # an autosave's "session ended" says the same, less exactly
+    return render_template("accounts/login.html", form=form, carried_message=message), 401
 
 
 @bp.before_app_request
@@ -265,6 +304,8 @@ def csrf_error(error: CSRFError):
     public_id = (request.view_args or {}).get("public_id")
     if request.endpoint == "quizzes.autosave":
         return jsonify(error=_("Your answers could not be saved automatically. Press Save.")), 400
+    if request.endpoint == "quizzes.save" and public_id and not current_user.is_authenticated:
+        return _login_carrying_the_answers(public_id)
     if request.endpoint != "quizzes.save" or not current_user.is_authenticated or not public_id:
         return handle_csrf_error(error)
     try:

@@ -113,7 +113,7 @@ def test_last_quiz_to_certificate_to_scanned_verification_page(page: Page, live_
     certificate = page.locator("li.certificate")
     expect(certificate).to_have_attribute("data-state", "valid")
     with page.expect_download() as download_info:
-        certificate.locator("a.button").click()
+        certificate.locator("a.button").first.click()  # Ukrainian with English; English is the second
     pdf_path = tmp_path / "certificate.pdf"
     download_info.value.save_as(pdf_path)
     assert NAME in pdf_text(pdf_path)

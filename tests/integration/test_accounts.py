@@ -226,3 +226,36 @@ def test_next_redirect_stays_on_site_CSRF_3(app, make_learner, auth, target):
     response = auth.login(user.email, next_url=target)
     location = response.headers["Location"]
     assert location.startswith("/") and not location.startswith("//") and "evil" not in location
+
+
+def test_registration_preselects_no_organisation_type_or_region_and_requires_both(app, client):
+    """Issue 16, item 5: a learner who does not choose is not counted as "Police, Vinnytsia"."""
+    page = client.get("/register").get_data(as_text=True)
+    for name in ("org_type", "region"):
+        select_html = page[page.index(f'name="{name}"') : page.index("</select>", page.index(f'name="{name}"'))]
+        assert re.findall(r"<option[^>]*selected[^>]*>", select_html) == ['<option selected value="">']
+    response = register_form(client, org_type="", region="")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert body.count("Виберіть, будь ласка, один варіант.") == 4  # beside each field and in the summary
+    assert 'value="maryana@example.org"' in body  # what was typed is kept
+    assert count_users(app) == 0
+
+
+def test_registering_logs_the_new_learner_in(app, client):
+    """Issue 16, item 5: after registering the learner is on their dashboard, not a login form."""
+    response = register_form(client)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/dashboard")
+    dashboard = client.get("/dashboard")
+    assert dashboard.status_code == 200
+    assert "Мар&#39;яна О&#39;Коннор" in dashboard.get_data(as_text=True)
+    assert "ви вже увійшли" in dashboard.get_data(as_text=True)
+
+
+def test_registering_a_taken_address_answers_the_same_but_logs_nobody_in(app, client, make_learner):
+    """AUTH-4: same status and Location as a new registration; the other account stays closed."""
+    make_learner(email="maryana@example.org")
+    response = register_form(client, password="another long passphrase")
+    assert (response.status_code, response.headers["Location"].endswith("/dashboard")) == (302, True)
+    assert client.get("/dashboard").status_code == 302  # to the login form

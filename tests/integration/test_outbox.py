@@ -62,7 +62,7 @@ def rows(app) -> list[OutboxMessage]:
 def request_reset(app, admin, learner):
     client = logged_in(app, admin.email)
     token = csrf_token(client, f"/admin/users/{learner.id}")
-    response = client.post(f"/admin/users/{learner.id}/reset-link?lang=en", data={"csrf_token": token})
+    response = client.post(f"/admin/users/{learner.id}/reset-link?lang=en", data={"confirm": "y", "csrf_token": token})
     assert response.status_code == 303
     return client
 

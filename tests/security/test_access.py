@@ -20,6 +20,13 @@ from tests.security.helpers import fill_row, logged_in, methods_of, snapshot, ur
 # adding it here, in review.
 ALLOWLIST = {
     "content.overview",  # the course's front page: module titles and summaries, nothing personal
+    # The public preview (issue 16, item 13; course/content/access.py): a module's page, its
+    # first lesson (the others redirect a visitor to log in), its job aid, and the glossary.
+    "content.module",
+    "content.lesson",
+    "content.page",
+    "content.job_aid",
+    "content.job_aid_pdf",
     "accounts.login",
     "accounts.register_view",
     "accounts.reset_start",
@@ -94,6 +101,32 @@ def test_public_routes_never_fail_for_a_visitor_AC_1(app):
             assert response.status_code < 500 or rule.endpoint == "health.readyz", (method, rule.rule)
 
 
+def test_the_preview_is_each_modules_first_lesson_and_the_job_aids_the_rest_needs_a_login_AC_1(app):
+    """Issue 16, item 13: what a visitor may open, and what stays behind the login."""
+    client = app.test_client()
+    with app.app_context():
+        from course.content.access import current_catalog
+
+        catalog = current_catalog()
+    for module in catalog.modules:
+        assert client.get(f"/modules/{module.id}").status_code == 200
+        first = client.get(f"/modules/{module.id}/{module.lesson_ids[0]}")
+        assert first.status_code == 200 and module.lessons[0].text("title", "uk") in first.get_data(as_text=True)
+        assert "content.mark_lesson_read" not in first.get_data(as_text=True)
+        assert f"/modules/{module.id}/{module.lesson_ids[0]}/read" not in first.get_data(as_text=True)
+        for lesson_id in module.lesson_ids[1:]:
+            refused = client.get(f"/modules/{module.id}/{lesson_id}")
+            assert _refused_anonymously(refused), lesson_id
+            assert f"next=/modules/{module.id}/{lesson_id}" in refused.headers["Location"].replace("%2F", "/")
+    for quiz_id in catalog.quizzes:
+        assert _refused_anonymously(client.get(f"/quizzes/{quiz_id}"))
+    token = csrf_token(client, "/login")
+    module = catalog.modules[0]
+    marked = client.post(f"/modules/{module.id}/{module.lesson_ids[0]}/read", data={"csrf_token": token})
+    assert _refused_anonymously(marked)
+    assert client.get("/pages/glossary").status_code == 200
+
+
 def test_the_inventory_catches_a_new_unmarked_or_public_route_AC_1(database_url, tmp_path, clock):
     """The mechanism itself: an unmarked view is behind login; a @public one shows up."""
     app = make_test_app(database_url, tmp_path, clock)
@@ -144,7 +177,8 @@ def test_admin_role_is_checked_on_the_server_not_the_menu_AC_2(app, make_learner
     assert learner_client.get("/admin/").status_code == 403
     admin_client = logged_in(app, admin.email)
     token = csrf_token(admin_client, f"/admin/users/{learner.id}")
-    response = admin_client.post(f"/admin/users/{learner.id}/role", data={"role": "admin", "csrf_token": token})
+    data = {"role": "admin", "confirm": "y", "csrf_token": token}
+    response = admin_client.post(f"/admin/users/{learner.id}/role", data=data)
     assert response.status_code == 303
     assert learner_client.get("/admin/").status_code == 302  # the role change ended that session
     assert logged_in(app, learner.email).get("/admin/").status_code == 200
@@ -237,6 +271,7 @@ def test_role_form_changes_only_the_user_in_the_url_AC_4(app, make_learner, make
     client = logged_in(app, admin.email)
     form = {
         "role": "admin",
+        "confirm": "y",
         "user_id": str(second.id),
         "email": "x@evil.example",
         "csrf_token": csrf_token(client, f"/admin/users/{first.id}"),
@@ -283,3 +318,27 @@ def test_access_denied_is_logged_LOG_1_AC_2(app, make_learner, make_admin, caplo
     assert client.get(path).status_code == 403
     denied = [r for r in caplog.records if getattr(r, "event", None) == "access_denied"]
     assert len(denied) == 1 and denied[0].path == path
+
+
+def test_a_printed_job_aids_current_version_link_opens_without_a_login_AC_1(database_url, tmp_path, clock):
+    """Issue 16, item 13: the footer link on a printed job aid, and its PDF, are public."""
+    from pathlib import Path
+
+    from tests.conftest import reset_database
+
+    root = Path(__file__).parents[2]
+    app = make_test_app(
+        database_url, tmp_path, clock, CONTENT_DIR=str(root / "content"), QUIZZES_DIR=str(root / "quizzes")
+    )
+    with app.app_context():
+        reset_database()
+        from course.content.access import current_catalog
+
+        module_id = next(iter(current_catalog().job_aids))
+    client = app.test_client()
+    page = client.get(f"/modules/{module_id}/job-aid")
+    assert page.status_code == 200 and f"/modules/{module_id}/job-aid" in page.get_data(as_text=True)
+    pdf = client.get(f"/modules/{module_id}/job-aid.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    with app.app_context():
+        db.engine.dispose()

@@ -112,7 +112,7 @@ def test_reset_link_ignores_a_spoofed_host_CSRF_4(app, make_learner, make_admin)
     client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
     spoofed = {"HTTP_HOST": "evil.example", "HTTP_X_FORWARDED_HOST": "evil.example"}
     response = client.post(
-        f"/admin/users/{learner.id}/reset-link", data={"csrf_token": token}, environ_overrides=spoofed
+        f"/admin/users/{learner.id}/reset-link", data={"confirm": "y", "csrf_token": token}, environ_overrides=spoofed
     )
     page = response.get_data(as_text=True)
     assert 'value="http://127.0.0.1:5000/reset/' in page and "evil.example" not in page

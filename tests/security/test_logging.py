@@ -62,10 +62,10 @@ def test_admin_actions_are_logged_with_actor_and_target_LOG_1(app, make_learner,
     client = logged_in(app, admin.email)
     base = f"/admin/users/{learner.id}"
     for action, data in (
-        ("reset-link", {}),
-        ("role", {"role": "admin"}),
-        ("role", {"role": "learner"}),
-        ("active", {}),
+        ("reset-link", {"confirm": "y"}),
+        ("role", {"role": "admin", "confirm": "y"}),
+        ("role", {"role": "learner", "confirm": "y"}),
+        ("active", {"confirm": "y"}),
         ("erase", {"confirm": "y"}),
     ):
         data["csrf_token"] = csrf_token(client, base)
@@ -117,7 +117,7 @@ def test_no_password_cookie_or_token_ever_reaches_the_log_LOG_1(app, make_learne
     admin_client = logged_in(app, admin.email)
     page = admin_client.post(
         f"/admin/users/{learner.id}/reset-link",
-        data={"csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
+        data={"confirm": "y", "csrf_token": csrf_token(admin_client, f"/admin/users/{learner.id}")},
     )
     reset_token = re.search(r"/reset/([A-Za-z0-9_-]+)", page.get_data(as_text=True)).group(1)
     Auth(app.test_client()).login(learner.email, "a wrong password " + PASSWORD)

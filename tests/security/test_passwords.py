@@ -118,7 +118,7 @@ def test_unknown_and_known_accounts_take_the_same_time_AUTH_4(database_url, tmp_
 
 def make_reset_link(app, admin_client, learner) -> tuple[str, str]:
     token = csrf_token(admin_client, f"/admin/users/{learner.id}")
-    response = admin_client.post(f"/admin/users/{learner.id}/reset-link", data={"csrf_token": token})
+    response = admin_client.post(f"/admin/users/{learner.id}/reset-link", data={"confirm": "y", "csrf_token": token})
     assert response.status_code == 200
     match = RESET_LINK.search(response.get_data(as_text=True))
     assert match, "the page shows the link, built from BASE_URL"

@@ -102,7 +102,8 @@ def test_deactivated_user_is_logged_out_at_once_SESS_2(app, make_learner, make_a
     learner_client = logged_in(app, learner.email)
     admin_client = logged_in(app, admin.email)
     token = csrf_token(admin_client, f"/admin/users/{learner.id}")
-    assert admin_client.post(f"/admin/users/{learner.id}/active", data={"csrf_token": token}).status_code == 303
+    data = {"confirm": "y", "csrf_token": token}
+    assert admin_client.post(f"/admin/users/{learner.id}/active", data=data).status_code == 303
     assert learner_client.get("/dashboard").status_code == 302
     assert Auth(app.test_client()).login(learner.email).status_code == 401  # and cannot log back in
 

@@ -21,6 +21,7 @@ CORE = [
     "course.accounts.passwords",
     "course.accounts.validation",
     "course.accounts.choices",
+    "course.names",
     "course.cohorts.csvfile",
     "course.mail.compose",
     "course.mail.smtp",

@@ -123,7 +123,7 @@ def test_revoke_needs_a_reason_and_is_audited_LOG_1(app, issued, admin_client, c
     client.post(url, data={"reason": "  ", "csrf_token": csrf_token(client, f"/admin/certificates/{certificate_id}")})
     assert certificates(app)[0].revoked_at is None
     token = csrf_token(client, f"/admin/certificates/{certificate_id}")
-    response = client.post(url, data={"reason": "Name misspelt", "csrf_token": token})
+    response = client.post(url, data={"reason": "Name misspelt", "confirm": "y", "csrf_token": token})
     assert response.status_code == 302
     [certificate] = certificates(app)
     assert certificate.revoked_reason == "Name misspelt" and certificate.revoked_by_id == admin.id
@@ -140,7 +140,7 @@ def test_reissue_gives_a_new_code_and_supersedes_the_old(app, issued, admin_clie
     _user, certificate_id, code = issued
     admin, client = admin_client
     token = csrf_token(client, f"/admin/certificates/{certificate_id}")
-    response = client.post(f"/admin/certificates/{certificate_id}/reissue", data={"csrf_token": token})
+    response = client.post(f"/admin/certificates/{certificate_id}/reissue", data={"confirm": "y", "csrf_token": token})
     assert response.status_code == 302
     old, new = certificates(app)
     assert old.superseded_by_id == new.id and old.superseded_at is not None
@@ -149,7 +149,7 @@ def test_reissue_gives_a_new_code_and_supersedes_the_old(app, issued, admin_clie
     with app.app_context():
         actions = {(a.action, a.actor_id) for a in db.session.scalars(select(CertificateAudit))}
     assert ("reissued", admin.id) in actions and ("issued", None) in actions
-    again = client.post(f"/admin/certificates/{certificate_id}/reissue", data={"csrf_token": token})
+    again = client.post(f"/admin/certificates/{certificate_id}/reissue", data={"confirm": "y", "csrf_token": token})
     assert again.status_code == 302 and len(certificates(app)) == 2  # the old one cannot be reissued
 
 
@@ -167,7 +167,7 @@ def test_filters_by_state_and_text(app, make_learner, admin_client):
     other_id, _ = issue_directly(app, other.id)
     admin, client = admin_client
     token = csrf_token(client, f"/admin/certificates/{other_id}")
-    client.post(f"/admin/certificates/{other_id}/revoke", data={"reason": "test", "csrf_token": token})
+    client.post(f"/admin/certificates/{other_id}/revoke", data={"reason": "test", "confirm": "y", "csrf_token": token})
     page = client.get("/admin/certificates?status=revoked").get_data(as_text=True)
     assert "Петро Шевчук" in page and "Ірина" not in page
     page = client.get("/admin/certificates", query_string={"q": "100%_"}).get_data(as_text=True)

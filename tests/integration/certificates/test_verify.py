@@ -180,9 +180,12 @@ def test_lookups_are_rate_limited_per_ip_in_the_database_CERT3(database_url, tmp
             db.engine.dispose()
 
 
-def test_wrong_surnames_count_and_valid_lookups_do_not_CERT3(database_url, tmp_path, clock, make_learner):
+def test_wrong_surnames_count_per_certificate_and_a_valid_code_is_still_answered_CERT3(
+    database_url, tmp_path, clock, make_learner
+):
     """Guessing is what the limit stops: wrong surnames count, reading a valid code does not;
-    once an IP is over the limit even a valid code answers 429 (nothing is revealed)."""
+    once over the limit the surname check is refused, but the certificate's state is still
+    shown (issue 16, item 10: a correct code is never refused)."""
     app = make_test_app(database_url, tmp_path, clock, VERIFY_LIMIT_PER_IP="3")
     with app.app_context():
         reset_database()
@@ -205,11 +208,58 @@ def test_wrong_surnames_count_and_valid_lookups_do_not_CERT3(database_url, tmp_p
     for guess in ("Іваненко", "Коваль", "Шевченко"):
         token = csrf_token(client, url + "?confirm=name")
         assert client.post(url, data={"surname": guess, "csrf_token": token}).status_code == 200
-    assert client.get(url).status_code == 429
-    right = client.post(url, data={"surname": "Петренко", "csrf_token": "x"})
-    assert right.status_code in (400, 429) and "Олена Петренко" not in right.get_data(as_text=True)
+    assert client.get(url).status_code == 200
+    assert state_of(client.get(url).get_data(as_text=True)) == "valid"
+    # From another address too: the surname guesses are counted against the certificate.
+    other = app.test_client()
+    token = csrf_token(other, url + "?confirm=name")
+    right = other.post(url, data={"surname": "Петренко", "csrf_token": token}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    page = right.get_data(as_text=True)
+    assert right.status_code == 200 and "Олена Петренко" not in page
+    assert "забагато неправильних прізвищ" in page
     with app.app_context():
         db.engine.dispose()
+
+
+def test_an_office_that_mistyped_many_codes_still_gets_its_correct_codes_answered(
+    database_url, tmp_path, clock, make_learner
+):
+    """Issue 16, item 10: one NAT address, 25 mistyped codes (over the limit of 20): the unknown
+    ones get 429, every correct code still 200; other addresses are not affected."""
+    app = make_test_app(database_url, tmp_path, clock)
+    with app.app_context():
+        reset_database()
+    from course.accounts.services import Registration, register
+
+    with app.app_context():
+        user = register(
+            db.session,
+            Registration("o@example.org", "Олена Петренко", "correct horse battery staple", "ngo", "lviv", None, "uk"),
+            clock(),
+        )
+        db.session.commit()
+        user_id = user.id
+    _id, code = issue_directly(app, user_id)
+    office = app.test_client()
+    statuses = [office.get(f"/verify/{format_code(new_code())}").status_code for _ in range(25)]
+    assert statuses[:20] == [404] * 20 and statuses[20:] == [429] * 5
+    assert office.get(f"/verify/{format_code(code)}").status_code == 200
+    assert office.get(f"/verify/{code.lower()}").status_code == 200  # typed, not scanned
+    elsewhere = app.test_client().get(f"/verify/{format_code(new_code())}", environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert elsewhere.status_code == 404
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_unknown_codes_sharing_a_prefix_are_throttled_from_any_address(app):
+    """Issue 16, item 10: guesses spread over many addresses still count per code prefix."""
+    prefix = format_code(new_code())[:10]
+    statuses = []
+    for index in range(22):
+        guess = prefix + format_code(new_code())[10:]
+        response = app.test_client().get(f"/verify/{guess}", environ_base={"REMOTE_ADDR": f"10.1.0.{index}"})
+        statuses.append(response.status_code)
+    assert statuses[:20] == [404] * 20 and statuses[20:] == [429, 429]
 
 
 def test_thirty_bad_codes_are_throttled_by_default_CERT3(app):

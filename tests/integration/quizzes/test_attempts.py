@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from course.extensions import db
 from course.quizzes.models import FINISHED, QuizAttempt
@@ -24,9 +25,9 @@ def test_attempt_lifecycle_pass_and_review(app, make_learner, auth, client):
     assert stored["status"] == FINISHED and stored["is_passed"] is True
     assert stored["percent"] == 100.0 and stored["max_score"] == 5
     result = client.get(f"/attempts/{public_id}/result").get_data(as_text=True)
-    assert "100.0%" in result
+    assert "Результат: 100%" in result and "5 балів із 5" in result
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "(100.0%)" in dashboard
+    assert "(100%)" in dashboard
 
 
 def test_answers_are_saved_per_page_and_shown_again(app, make_learner, auth, client):
@@ -86,8 +87,8 @@ def test_quiz_status_shows_next_attempt_time(app, make_learner, auth, client, cl
     public_id = start(client)
     post(client, public_id, answers(app, public_id, right=False), action="submit", app=app)
     page = client.get(f"/quizzes/{QUIZ}").get_data(as_text=True)
-    ready = (clock.now + timedelta(minutes=30)).strftime("%H:%M")
-    assert ready in page
+    ready = (clock.now + timedelta(minutes=30)).astimezone(ZoneInfo("Europe/Kyiv")).strftime("%H:%M")
+    assert f"{ready} (Київ, UTC+2)" in page  # local time, the zone named (issue 16, item 3)
 
 
 def test_module_page_links_to_its_quiz(app, make_learner, auth, client):
