@@ -3,7 +3,8 @@
 Every value that reaches a query comes from here: a region, organisation type or language
 from the fixed lists, a cohort id from the cohorts the viewer may see (the view supplies
 them), an ISO date, a breakdown or attempt policy by name (OUT-5). Anything else raises
-`BadParameter` with a message for the user (the view answers 400 in their language). Must not import flask or the database.
+`BadParameter` with a message for the user (the view answers 400 in their language).
+Must not import flask or the database.
 """
 
 from __future__ import annotations
