@@ -4,8 +4,8 @@ Every view is @trainer_allowed because every report counts only `learner_ids(act
 (course/reports/population.py), which starts from the trainer's scope; the cohorts offered and
 accepted as a filter are the viewer's `visible_cohorts`. Each report is one function from
 (session, parameters) to tables (`_funnel`, `_quizzes`, ...); the page and the CSV both call
-it, so they print the same cells. Parameters outside their
-allow-lists answer 400 with a message in the user's language (course/reports/filters.py).
+it, so they print the same cells. Parameters outside their allow-lists (a cohort the viewer
+may not see included) answer 400 with a message in the user's language (course/reports/filters.py).
 """
 
 from __future__ import annotations
