@@ -1,15 +1,16 @@
 """Report parameters: parsed from the query string against allow-lists, or a clear refusal. Pure.
 
 Every value that reaches a query comes from here: a region, organisation type or language
-from the fixed lists, an ISO date, a breakdown or attempt policy by name (OUT-5). Anything
-else raises `BadParameter` with a message for the user (the view answers 400 in their
-language). Must not import flask or the database.
+from the fixed lists, a cohort id from the cohorts the viewer may see (the view supplies
+them), an ISO date, a breakdown or attempt policy by name (OUT-5). Anything else raises
+`BadParameter` with a message for the user (the view answers 400 in their language).
+Must not import flask or the database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from course.accounts.choices import ORG_TYPES, REGIONS
@@ -20,7 +21,7 @@ LANGUAGES = ("uk", "en")
 PERIOD_BASES = ("registration", "activity")
 BREAKDOWNS = ("none", "region", "org_type", "lang")
 # "language", not "lang": `?lang=` already chooses the page's interface language (course/i18n.py).
-COMMON = ("region", "org_type", "language", "period", "from", "to")
+COMMON = ("region", "org_type", "language", "cohort", "period", "from", "to")
 
 
 class BadParameter(ValueError):
@@ -43,15 +44,17 @@ class Filters:
     period: str = "registration"
     start: date | None = None
     end: date | None = None
+    cohort: int | None = None
 
     def as_args(self) -> dict[str, str]:
         """The filters as query parameters (for links and the CSV's first rows)."""
         args = {"region": self.region, "org_type": self.org_type, "language": self.lang, "period": self.period}
+        args["cohort"] = str(self.cohort) if self.cohort else None
         args.update({"from": _iso(self.start), "to": _iso(self.end)})
         return {key: value for key, value in args.items() if value}
 
     def without_lang(self) -> Filters:
-        return Filters(self.region, self.org_type, None, self.period, self.start, self.end)
+        return replace(self, lang=None)
 
 
 def _iso(value: date | None) -> str | None:
@@ -87,8 +90,9 @@ def check_names(args: Mapping[str, str], allowed: Sequence[str]) -> None:
             raise BadParameter(name[:40], N_("this report has no parameter called '{name}'."))
 
 
-def parse_filters(args: Mapping[str, str]) -> Filters:
-    """The population filters from the query string, or BadParameter."""
+def parse_filters(args: Mapping[str, str], cohorts: Sequence[str] = ()) -> Filters:
+    """The population filters from the query string, or BadParameter. `cohorts` are the ids (as
+    text) of the cohorts the viewer may see: any other id, existing or not, is refused alike."""
     start, end = _date(args, "from"), _date(args, "to")
     if start and end and start > end:
         raise BadParameter("from", N_("the period starts after it ends."))
@@ -99,7 +103,13 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
         period=_choice(args, "period", PERIOD_BASES, "registration") or "registration",
         start=start,
         end=end,
+        cohort=_cohort(args, cohorts),
     )
+
+
+def _cohort(args: Mapping[str, str], cohorts: Sequence[str]) -> int | None:
+    value = _choice(args, "cohort", cohorts)
+    return int(value) if value else None
 
 
 def parse_breakdown(args: Mapping[str, str]) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, aliased
 
+from course.cohorts.scope import Actor
 from course.quizzes.models import QuizAttempt, QuizContent
 from course.quizzes.services import content_questions
 from course.quizzes.types import Question
@@ -32,6 +33,7 @@ class ItemQuery:
     content_hash: str
     policy: str
     filters: Filters
+    actor: Actor  # whose scope the attempts come from (course/reports/population.py)
 
 
 def versions(session: Session, quiz_id: str) -> list[str]:
@@ -42,7 +44,7 @@ def versions(session: Session, quiz_id: str) -> list[str]:
 
 def _ranked(query: ItemQuery):
     """The attempts analysed, with the attempt's language (the account's for old attempts)."""
-    p = population(query.filters.without_lang(), "lang")
+    p = population(query.actor, query.filters.without_lang(), "lang")
     lang = func.coalesce(QuizAttempt.lang, p.c.g).label("lang")
     # Narrow columns only (the covering index): the wide JSON is read for the chosen attempts alone.
     columns = [QuizAttempt.id, QuizAttempt.score, QuizAttempt.percent, lang]

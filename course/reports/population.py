@@ -1,18 +1,22 @@
 """Who a report counts: the one place the learner population is defined.
 
-Every report query starts from `learner_ids(filters)`, a SELECT of user ids, so a new
-restriction (a cohort filter, a trainer who sees only their own cohorts) is added here once
-and holds in every report, on the screen and in the CSV alike. Use-case layer: models and a
-`Filters` value, no request, no current_user.
+Every report query starts from `learner_ids(actor, filters)`, a SELECT of user ids, so a
+restriction is added here once and holds in every report, on the screen and in the CSV alike.
+It starts from the viewer's scope, `visible_learners(actor)` (course/cohorts/scope.py): an
+admin counts every learner, a trainer only the learners they may see, whatever the filters
+say; a cohort filter then narrows that further. Use-case layer: models, an actor (`.id`,
+`.role`) and a `Filters` value, no request, no current_user.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, or_
 
 from course.accounts.models import ROLE_LEARNER, User
+from course.cohorts.models import CohortMember
+from course.cohorts.scope import Actor, visible_learners
 from course.progress.models import LessonRead
 from course.quizzes.models import FINISHED, QuizAttempt
 from course.reports.filters import Filters
@@ -34,10 +38,14 @@ def _within(column, start: datetime | None, end: datetime | None) -> list:
     return conditions
 
 
-def learner_ids(filters: Filters) -> Select:
-    """SELECT user.id of the learners the filters describe (erased accounts included: their
-    row stays, without personal data, for exactly this kind of count)."""
-    statement = select(User.id).where(User.role == ROLE_LEARNER)
+def learner_ids(actor: Actor, filters: Filters) -> Select:
+    """SELECT user.id of the learners `actor` may see that the filters describe (for an admin,
+    erased accounts included: their row stays, without personal data, for exactly this kind of
+    count; a trainer's scope leaves them out)."""
+    statement = visible_learners(actor).with_only_columns(User.id).where(User.role == ROLE_LEARNER)
+    if filters.cohort is not None:
+        member = exists().where(CohortMember.user_id == User.id, CohortMember.cohort_id == filters.cohort)
+        statement = statement.where(member)
     if filters.region:
         statement = statement.where(User.region == filters.region)
     if filters.org_type:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from course.accounts.models import User
 from course.certificates.models import Certificate
+from course.cohorts.scope import Actor
 from course.content.types import Module
 from course.progress.models import LessonRead
 from course.quizzes.models import FINISHED, QuizAttempt, QuizContent
@@ -27,10 +28,10 @@ from course.reports.sql import Hours, Month
 GROUP_COLUMNS = {"region": User.region, "org_type": User.org_type, "lang": User.locale}
 
 
-def population(filters: Filters, by: str = "none"):
+def population(actor: Actor, filters: Filters, by: str = "none"):
     """The population as a subquery (id, g): g is the breakdown value ("" without one)."""
     group = GROUP_COLUMNS[by] if by in GROUP_COLUMNS else literal("")
-    return learner_ids(filters).add_columns(group.label("g")).subquery("population")
+    return learner_ids(actor, filters).add_columns(group.label("g")).subquery("population")
 
 
 def _pairs(session: Session, statement) -> dict:
@@ -53,9 +54,9 @@ class FunnelCounts:
     certified: dict[str, int]
 
 
-def funnel_counts(session: Session, modules: Sequence[Module], filters: Filters, by: str) -> FunnelCounts:
+def funnel_counts(session: Session, actor: Actor, modules: Sequence[Module], filters: Filters, by: str) -> FunnelCounts:
     """Each funnel stage counted per breakdown group, five queries in all."""
-    p = population(filters, by)
+    p = population(actor, filters, by)
     registered = _pairs(session, select(p.c.g, func.count()).group_by(p.c.g))
     activity = or_(
         exists().where(LessonRead.user_id == p.c.id),
@@ -120,9 +121,9 @@ class QuizVersionCounts:
     scores: list[int] = field(default_factory=lambda: [0] * 10)  # attempts per 10-point band
 
 
-def quiz_counts(session: Session, filters: Filters) -> list[QuizVersionCounts]:
+def quiz_counts(session: Session, actor: Actor, filters: Filters) -> list[QuizVersionCounts]:
     """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores."""
-    p = population(filters)
+    p = population(actor, filters)
     # No breakdown here: IN lets both engines drive from the covering index (user_id first).
     counted = QuizAttempt.user_id.in_(select(p.c.id))
     base = select(QuizAttempt.quiz_id, QuizAttempt.content_hash).where(graded(), counted)
@@ -208,9 +209,9 @@ class CertificateCounts:
     by_region: dict[str, Counter]
 
 
-def certificate_counts(session: Session, filters: Filters, now: datetime) -> CertificateCounts:
+def certificate_counts(session: Session, actor: Actor, filters: Filters, now: datetime) -> CertificateCounts:
     """Certificates issued, renewed (a later issue), revoked and expired, by month and region."""
-    p = population(filters, "region")
+    p = population(actor, filters, "region")
     events = {
         "issued": (Certificate.issued_at, Certificate.id.is_not(None)),
         "renewed": (Certificate.issued_at, Certificate.issue_number > 1),

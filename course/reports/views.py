@@ -1,8 +1,11 @@
-"""Report pages and their CSV twins; admin only for now (AC-2), checked for the whole blueprint.
+"""Report pages and their CSV twins, for admins and, scoped, for trainers (AC-2, AC-3).
 
-Each report is one function from (session, parameters) to tables (`_funnel`, `_quizzes`, ...);
-the page and the CSV both call it, so they print the same cells. Parameters outside their
-allow-lists answer 400 with a message in the user's language (course/reports/filters.py).
+Every view is @trainer_allowed because every report counts only `learner_ids(actor, ...)`
+(course/reports/population.py), which starts from the trainer's scope; the cohorts offered and
+accepted as a filter are the viewer's `visible_cohorts`. Each report is one function from
+(session, parameters) to tables (`_funnel`, `_quizzes`, ...); the page and the CSV both call
+it, so they print the same cells. Parameters outside their allow-lists (a cohort the viewer
+may not see included) answer 400 with a message in the user's language (course/reports/filters.py).
 """
 
 from __future__ import annotations
@@ -11,13 +14,15 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from course.access import admin_required
+from course.access import staff_required, trainer_allowed
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.clock import utcnow
+from course.cohorts.models import Cohort
+from course.cohorts.scope import visible_cohorts
 from course.content.access import current_catalog
 from course.content.types import pick
 from course.extensions import db
@@ -46,10 +51,7 @@ bp = Blueprint("reports", __name__, url_prefix="/admin/reports")
 log = logging.getLogger("frontline.reports")
 
 
-@bp.before_request
-@admin_required
-def require_admin() -> None:
-    return None
+bp.before_request(staff_required)
 
 
 def _threshold() -> int:
@@ -64,27 +66,39 @@ def _quizzes() -> dict:
     return {q.id: q for q in ranked}
 
 
+def _cohorts() -> dict[str, str]:
+    """The cohorts this viewer may filter by, id (as text) -> name; once per request."""
+    if "report_cohorts" not in g:
+        statement = visible_cohorts(current_user).order_by(Cohort.name, Cohort.id)
+        g.report_cohorts = {str(c.id): c.name for c in db.session.scalars(statement)}
+    return g.report_cohorts
+
+
+def _filters(args: Mapping[str, str]) -> Filters:
+    return parse_filters(args, tuple(_cohorts()))
+
+
 def _funnel(args: Mapping[str, str]) -> tuple[Filters, dict, list[Table]]:
     check_names(args, (*COMMON, "by"))
-    filters, by = parse_filters(args), parse_breakdown(args)
+    filters, by = _filters(args), parse_breakdown(args)
     catalog = current_catalog()
-    counts = queries.funnel_counts(db.session, catalog.modules, filters, by)
+    counts = queries.funnel_counts(db.session, current_user, catalog.modules, filters, by)
     tables = build.funnel_tables(counts, catalog.modules, _quizzes(), by, current_language(), _threshold(), _)
     return filters, {"by": by}, tables
 
 
 def _quiz_results(args: Mapping[str, str]) -> tuple[Filters, dict, list[Table]]:
     check_names(args, COMMON)
-    filters = parse_filters(args)
-    counts = queries.quiz_counts(db.session, filters)
+    filters = _filters(args)
+    counts = queries.quiz_counts(db.session, current_user, filters)
     dates = queries.version_dates(db.session)
     return filters, {}, build.quiz_tables(counts, _quizzes(), dates, current_language(), _threshold(), _)
 
 
 def _certificates(args: Mapping[str, str]) -> tuple[Filters, dict, list[Table]]:
     check_names(args, COMMON)
-    filters = parse_filters(args)
-    counts = queries.certificate_counts(db.session, filters, utcnow())
+    filters = _filters(args)
+    counts = queries.certificate_counts(db.session, current_user, filters, utcnow())
     return filters, {}, build.certificate_tables(counts, _threshold(), _)
 
 
@@ -94,7 +108,7 @@ def _thresholds() -> Thresholds:
 
 def _items(args: Mapping[str, str]) -> tuple[Filters, dict, list[Table]]:
     check_names(args, (*COMMON, "quiz", "version", "policy"))
-    filters, policy, quizzes = parse_filters(args), parse_policy(args), _quizzes()
+    filters, policy, quizzes = _filters(args), parse_policy(args), _quizzes()
     quiz_id = parse_choice(args, "quiz", tuple(quizzes), next(iter(quizzes), None))
     known = item_queries.versions(db.session, quiz_id) if quiz_id else []
     current = quizzes[quiz_id].content_hash if quiz_id else None
@@ -103,7 +117,7 @@ def _items(args: Mapping[str, str]) -> tuple[Filters, dict, list[Table]]:
     extra = {"quiz": quiz_id, "version": version, "policy": policy, "versions": known, "questions": {}}
     if not quiz_id or not version:
         return filters, extra, []
-    query = item_queries.ItemQuery(quiz_id, version, policy, filters)
+    query = item_queries.ItemQuery(quiz_id, version, policy, filters, current_user)
     analysis, questions = item_queries.analyse(db.session, query)
     asked = item_queries.asked_questions(analysis, questions)
     lang = filters.lang or current_language()
@@ -156,6 +170,7 @@ def _choices() -> dict:
         "regions": REGIONS,
         "org_types": ORG_TYPES,
         "languages": LANGUAGES,
+        "cohorts": _cohorts(),
         "period_bases": PERIOD_BASES,
         "breakdowns": BREAKDOWNS,
         "policies": POLICIES,
@@ -187,54 +202,63 @@ def _csv(name: str):
 
 
 @bp.get("/")
+@trainer_allowed
 @reads
 def index():
     return render_template("reports/index.html")
 
 
 @bp.get("/funnel")
+@trainer_allowed
 @reads
 def funnel():
     return _page("funnel")
 
 
 @bp.get("/funnel.csv")
+@trainer_allowed
 @reads
 def funnel_csv():
     return _csv("funnel")
 
 
 @bp.get("/quizzes")
+@trainer_allowed
 @reads
 def quizzes():
     return _page("quizzes")
 
 
 @bp.get("/quizzes.csv")
+@trainer_allowed
 @reads
 def quizzes_csv():
     return _csv("quizzes")
 
 
 @bp.get("/certificates")
+@trainer_allowed
 @reads
 def certificates():
     return _page("certificates")
 
 
 @bp.get("/certificates.csv")
+@trainer_allowed
 @reads
 def certificates_csv():
     return _csv("certificates")
 
 
 @bp.get("/items")
+@trainer_allowed
 @reads
 def items():
     return _page("items")
 
 
 @bp.get("/items.csv")
+@trainer_allowed
 @reads
 def items_csv():
     return _csv("items")
