@@ -119,7 +119,8 @@ def enforce_session_timeouts():
     """SESS-3: idle and absolute limits, with `next` kept so the learner comes back."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    data, config = session._get_current_object(), current_app.config  # every request: look up once
+    # every request: look up once (flask types the proxy as SessionMixin, which hides the method)
+    data, config = session._get_current_object(), current_app.config  # type: ignore[attr-defined]
     now = _timestamp(config["CLOCK"]())
     if _expired(data, now, config):
         logout_user()

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, User
 from course.content.types import Module
 from course.database import like_pattern
+from course.extensions import Session
 from course.progress.models import LessonRead
 from course.progress.rules import CourseProgress, ReadKey, course_progress
 

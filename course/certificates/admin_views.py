@@ -121,7 +121,7 @@ def admin_revoke(certificate_id: int):
         flash(_("Give a reason for revoking (at most 500 characters)."), "error")
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
     try:
-        manage.revoke(db.session, current_user, certificate, form.reason.data, utcnow())
+        manage.revoke(db.session, current_user, certificate, form.reason.data or "", utcnow())
     except services.CertificateError as refused:
         flash(_(refused.message), "error")
     else:

@@ -18,7 +18,6 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from course.certificates.codes import CODE_LENGTH, format_code, normalize_code
 from course.certificates.eligibility import short_hash
@@ -26,6 +25,7 @@ from course.certificates.models import Certificate, VerifyThrottle
 from course.certificates.services import status_of
 from course.certificates.types import REVOKED, WITHDRAWN, display_name, mask_name, surname_matches
 from course.clock import as_utc
+from course.extensions import Session
 from course.readcache import cached_read
 
 # Looked up when the typed code is malformed, so that path costs one query like any other.
@@ -118,8 +118,8 @@ def count_failure(session: Session, ip: str, now: datetime, window: timedelta) -
     start = window_start(now, window)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(VerifyThrottle).values(key=_key(ip), window_start=start, count=1)
-    statement = statement.on_conflict_do_update(
+    upsert = insert(VerifyThrottle).values(key=_key(ip), window_start=start, count=1)
+    statement = upsert.on_conflict_do_update(
         index_elements=[VerifyThrottle.key, VerifyThrottle.window_start],
         set_={"count": VerifyThrottle.count + 1},
     ).returning(VerifyThrottle.count)

@@ -133,8 +133,9 @@ def verify_form():
     """A form for a code typed from paper; it leads to the page the QR code opens."""
     form = VerifyForm()
     if form.validate_on_submit():
-        code = normalize_code(form.code.data)
-        target = format_code(code) if code else (form.code.data[:64] or "-")
+        typed = form.code.data or ""
+        code = normalize_code(typed)
+        target = format_code(code) if code else (typed[:64] or "-")
         return redirect(url_for("certificates.verify_code", code=target))
     return _verify_response(render_template("certificates/verify_form.html", form=form))
 
