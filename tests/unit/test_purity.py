@@ -64,7 +64,8 @@ FORBIDDEN_PACKAGES = {
 FORBIDDEN_COURSE_MODULES = {"course.app", "course.extensions", "course.database"}
 FORBIDDEN_SUFFIXES = (".models", ".views", ".services", ".forms", ".cli", ".admin_views")
 
-# Imports the given modules in a fresh interpreter (one per test, so a failure names its module) and prints the forbidden modules now loaded.
+# Imports the given modules in a fresh interpreter (one per test, so a failure names its
+# module) and prints the forbidden modules that are then loaded.
 PROBE = f"""
 import importlib, json, sys
 for name in sys.argv[1:]:
