@@ -85,7 +85,7 @@ i18n: $(VENV)/.installed
 bench: system-deps install-test
 	$(BIN)/python -m bench
 
-# REL-2(d) load scenario: locust in its own venv, because it pins Flask-family packages (SECURITY.md).
+# REL-2(d) load scenario: locust in its own venv, because it pins Flask-family packages (docs/security.md).
 LOAD_VENV := .venv-load
 LOCUST_VERSION ?= 2.47.0
 

@@ -1,7 +1,7 @@
 """Admin use cases: list with filters, CSV and ZIP exports, revoke, reissue, audit log.
 
 Use-case layer: session, acting admin and `now` passed in; flush, never commit. Filters and
-sorting come from allow-lists (SECURITY.md OUT-5); CSV cells that a spreadsheet would run
+sorting come from allow-lists (docs/security.md OUT-5); CSV cells that a spreadsheet would run
 as a formula are defused (OUT-4). Every action writes an audit row (who, when) and a
 structured log record (LOG-1).
 """

@@ -1,7 +1,7 @@
 """The public verification page's use cases: throttle, look up, and say what may be shown.
 
 Use-case layer: takes the session, the client IP and `now`; never reads the request.
-SECURITY.md CERT-3 and CERT-4: failed lookups (unknown or malformed codes, wrong surnames)
+docs/security.md CERT-3 and CERT-4: failed lookups (unknown or malformed codes, wrong surnames)
 are counted per IP in the database (fixed windows, shared by every worker) and every lookup
 is refused once an IP has used up its allowance, so codes and surnames cannot be guessed at
 speed, while a valid code costs two indexed reads and no write; unknown and malformed codes
