@@ -40,6 +40,7 @@ CORE = [
     "course.quizzes.snapshot",
     "course.quizzes.gift",
     "course.quizzes.gift_convert",
+    "course.quizzes.item_checks",
     "course.certificates.types",
     "course.certificates.codes",
     "course.certificates.eligibility",
