@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 # Debian packages the tests read PDFs and drive a browser with; PostgreSQL 15 for the test cluster.
@@ -58,7 +59,7 @@ test: system-deps install-test
 	$(BIN)/ruff check course tests bench
 	$(BIN)/ruff format --check course tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 typecheck: install-test
 	$(BIN)/mypy
