@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from course import create_app
@@ -24,6 +25,11 @@ from course.accounts.models import User
 from course.accounts.services import Registration, create_admin, register
 from course.extensions import db
 from tests.pg import Cluster
+
+# Property tests check behaviour, not speed: on a shared 2-core machine running two workers an
+# example can take seconds, which Hypothesis would report as a failure (deadline, too_slow).
+settings.register_profile("frontline", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("frontline")
 
 DATA = Path(__file__).parent / "data"
 TEST_COURSE = DATA / "course"
