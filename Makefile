@@ -59,7 +59,7 @@ test: system-deps install-test
 	$(BIN)/ruff check course tests bench
 	$(BIN)/ruff format --check course tests bench
 	$(BIN)/mypy
-	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 typecheck: install-test
 	$(BIN)/mypy

@@ -40,16 +40,6 @@ class LiveServer:
     clock: FakeClock
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the group
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `make test` (pytest-xdist, --dist loadgroup) the browser tests share one worker
-    and so one Chromium, while the other worker runs the rest of the suite."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     assert os.path.exists(CHROMIUM), "Chromium is missing: run `make test`, which installs it"
