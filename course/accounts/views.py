@@ -13,6 +13,7 @@ from flask_login import current_user, fresh_login_required, login_user, logout_u
 
 from course.access import public
 from course.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, PasswordResetForm, RegistrationForm
+from course.accounts.models import User
 from course.accounts.services import (
     INVALID_RESET,
     AccountError,
@@ -30,6 +31,7 @@ from course.clock import utcnow
 from course.extensions import db
 from course.i18n import current_language
 from course.security import client_ip, safe_next, start_session
+from course.unit_of_work import writes
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger("frontline.accounts")
@@ -135,6 +137,18 @@ def password():
         flash(_("Your password has been changed. Other sessions have been logged out."), "success")
         return redirect(url_for("progress.dashboard"))
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.post("/account/reminders")
+@writes
+def reminders():
+    """Turn the weekly reminder e-mail off, or back on."""
+    if EmptyForm().validate_on_submit():
+        user = db.get_or_404(User, current_user.id)
+        user.reminders_opt_out = not user.reminders_opt_out
+        db.session.commit()
+        flash(_("Reminders are off.") if user.reminders_opt_out else _("Reminders are on."), "success")
+    return redirect(url_for("accounts.account"), 303)
 
 
 RESET_SESSION_KEY = "reset_token"
