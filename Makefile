@@ -3,23 +3,34 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi
 # Debian packages the tests read PDFs and drive a browser with; PostgreSQL 15 for the test cluster.
 SYSTEM_PACKAGES := chromium poppler-utils zbar-tools postgresql-15 wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-deps translations i18n migrate lint bench bench-load clean
+.PHONY: run test install install-test system-deps translations i18n migrate typecheck lock lock-upgrade bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# Serving needs only requirements/serve.txt; the tests add requirements/test.txt (pytest,
+# Playwright, mypy, ...). Both are lock files with hashes, made by `make lock` (uv).
+$(VENV)/.installed: pyproject.toml requirements/serve.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/serve.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
 install: $(VENV)/.installed translations
+
+install-test: install $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel -q compile -d course/translations
@@ -45,9 +56,28 @@ system-deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-test: system-deps install
+# The gate: lint, formatting, types, then every test (in parallel, with branch coverage).
+test: system-deps install-test
 	$(BIN)/ruff check course tests bench
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/ruff format --check course tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+
+typecheck: install-test
+	$(BIN)/mypy
+
+# Rebuild the lock files after changing dependencies in pyproject.toml: pins stay where they
+# still fit. `make lock-upgrade` moves every pin to the newest release the floors allow.
+UV_VERSION ?= 0.13.9
+LOCK := $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes pyproject.toml
+
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(LOCK) $(LOCK_FLAGS) -o requirements/serve.txt
+	$(LOCK) $(LOCK_FLAGS) --extra test -c requirements/serve.txt -o requirements/test.txt
+
+lock-upgrade:
+	$(MAKE) lock LOCK_FLAGS=--upgrade
 
 # Refresh the message catalogs after adding or changing user-visible strings.
 i18n: $(VENV)/.installed
@@ -55,10 +85,10 @@ i18n: $(VENV)/.installed
 	$(BIN)/pybabel -q update --no-fuzzy-matching -i course/translations/messages.pot -d course/translations
 	$(BIN)/pybabel -q compile -d course/translations
 
-bench: system-deps install
+bench: system-deps install-test
 	$(BIN)/python -m bench
 
-# REL-2(d) load scenario: locust in its own venv, because it pins Flask-family packages (SECURITY.md).
+# REL-2(d) load scenario: locust in its own venv, because it pins Flask-family packages (docs/security.md).
 LOAD_VENV := .venv-load
 LOCUST_VERSION ?= 2.47.0
 
@@ -67,7 +97,7 @@ $(LOAD_VENV)/bin/locust:
 	$(LOAD_VENV)/bin/pip install --quiet --upgrade pip
 	$(LOAD_VENV)/bin/pip install --quiet locust==$(LOCUST_VERSION)
 
-bench-load: system-deps install $(LOAD_VENV)/bin/locust
+bench-load: system-deps install-test $(LOAD_VENV)/bin/locust
 	$(BIN)/python -m bench load
 
 clean:

@@ -7,7 +7,7 @@ downloads the PDF and logs out; its next loop is the next learner. Sizes follow 
 tool_generator's test plan (1, 30, 100 users; 5 loops; ramp-up 1, 6 and 40 s), scaled to a
 2-core box: the 40 s ramp-up of 100 users is cut to 10 s and every run stops after
 BENCH_LOAD_SECONDS, so the larger sizes end before their fifth loop. gunicorn serves the app
-from .venv; locust runs from its own .venv-load (SECURITY.md: it pins Flask-family packages);
+from .venv; locust runs from its own .venv-load (docs/security.md: it pins Flask-family packages);
 both on 127.0.0.1 only.
 
 Figures per database and size: p50 and p95 over every request (ms, as locust rounds them),

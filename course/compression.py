@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import gzip
 
-COMPRESSIBLE = ("text/html", "text/css", "text/csv", "text/plain", "application/javascript", "application/json")
-COMPRESSIBLE += ("image/svg+xml", "text/javascript")
+COMPRESSIBLE: tuple[str, ...] = ("text/html", "text/css", "text/csv", "text/plain", "application/javascript")
+COMPRESSIBLE += ("application/json", "image/svg+xml", "text/javascript")
 MIN_SIZE = 512  # below this gzip's header and the CPU cost more than they save
 
 

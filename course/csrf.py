@@ -19,8 +19,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 MAX_CACHED = 10_000
 SALT = "wtf-csrf-token"  # Flask-WTF's
-_signed: dict[tuple[str, str], str] = {}
-_serializers: dict[str, URLSafeTimedSerializer] = {}
+_signed: dict[tuple[str | bytes, str], str] = {}
+_serializers: dict[str | bytes, URLSafeTimedSerializer] = {}
 
 
 def csrf_token() -> str:
@@ -32,6 +32,8 @@ def csrf_token() -> str:
     if not raw or not isinstance(raw, str):
         raw = session[field] = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's recipe; a random value, not a digest of data
     secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    if not secret:
+        raise RuntimeError("A secret key is required to use CSRF.")  # as Flask-WTF's generate_csrf
     key = (secret, raw)
     token = _signed.get(key)
     if token is None:
@@ -41,7 +43,7 @@ def csrf_token() -> str:
     return token
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
+def _serializer(secret: str | bytes) -> URLSafeTimedSerializer:
     serializer = _serializers.get(secret)
     if serializer is None:
         if len(_serializers) >= 16:  # a process has one key; tests build many apps

@@ -21,10 +21,10 @@ from typing import TypeVar
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import Engine, event, exc
-from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 from course import readcache
+from course.extensions import Session
 from course.unit_of_work import WRITES, WRITES_LATE, declared
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

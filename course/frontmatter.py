@@ -102,7 +102,7 @@ def _refuse_anchors(header: str, first_line: int) -> None:
     """Anchors and aliases let a few lines expand to gigabytes; authors never need them."""
     for event in yaml.parse(header, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            line = first_line + event.start_mark.line
+            line = first_line + (event.start_mark.line if event.start_mark else 0)
             raise FrontMatterError(line, N_("anchors and aliases (& and *) are not allowed"))
 
 

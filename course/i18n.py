@@ -25,7 +25,7 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if request.query_string:  # most pages have none; parsing it costs
         asked = request.args.get("lang")
-        if asked in languages:
+        if asked and asked in languages:
             return asked
     user = current_user._get_current_object()
     if user.is_authenticated and user.locale in languages:

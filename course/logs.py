@@ -19,7 +19,7 @@ EXTRA_FIELDS = ("event", "error_id", "path", "target", "detail", "actor_id", "co
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,

@@ -125,7 +125,8 @@ def enforce_session_timeouts():
     """SESS-3: idle and absolute limits, with `next` kept so the learner comes back."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    data, config = session._get_current_object(), current_app.config  # every request: look up once
+    # every request: look up once (flask types the proxy as SessionMixin, which hides the method)
+    data, config = session._get_current_object(), current_app.config  # type: ignore[attr-defined]
     now = _timestamp(config["CLOCK"]())
     if _expired(data, now, config):
         logout_user()
@@ -176,7 +177,7 @@ class LimitedRequest(Request):
     form_data_parser_class = LimitedFormDataParser
 
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
+    def max_content_length(self) -> int | None:
         view = current_app.view_functions.get(self.endpoint or "") if current_app else None
         setting = getattr(view, "upload_limit", None)
         if setting:

@@ -36,7 +36,8 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = super().get_signing_serializer(app)
-            self._serializers = {keys: serializer}  # one key set at a time; a new one replaces it
+            if serializer is not None:
+                self._serializers = {keys: serializer}  # one key set at a time; a new one replaces it
         return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:

@@ -1,4 +1,10 @@
-"""Shared fixtures: the app on a real SQLite file or a real PostgreSQL cluster, users, clock."""
+"""Shared fixtures: the app on a real SQLite file or a real PostgreSQL cluster, users, clock.
+
+Each test session (each pytest-xdist worker) has its own SQLite file and its own PostgreSQL
+cluster. The schema is created once per database; between tests its tables are emptied, so
+a table added to the models is covered without a change here. A test that needs an empty
+schema (migrations) calls `empty_database()`, and the next `reset_database()` rebuilds it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from course import create_app
@@ -16,6 +25,11 @@ from course.accounts.models import User
 from course.accounts.services import Registration, create_admin, register
 from course.extensions import db
 from tests.pg import Cluster
+
+# Property tests check behaviour, not speed: on a shared 2-core machine running two workers an
+# example can take seconds, which Hypothesis would report as a failure (deadline, too_slow).
+settings.register_profile("frontline", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("frontline")
 
 DATA = Path(__file__).parent / "data"
 TEST_COURSE = DATA / "course"
@@ -55,12 +69,31 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each integration test runs twice: on a fresh SQLite file and on PostgreSQL 15."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    return request.getfixturevalue("pg_url")
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each integration test runs twice: on SQLite and on PostgreSQL 15."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+# A real argon2id, at parameters that cost about a millisecond instead of half a second: most
+# tests log someone in, and hashing was most of the suite's time. Tests of the production
+# parameters and of equal timing (AUTH-1, AUTH-4) are marked `real_argon2` and keep them.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_argon2"):
+        return
+    from course.accounts import passwords, services
+
+    monkeypatch.setattr(passwords, "hasher", FAST_HASHER)
+    monkeypatch.setattr(services, "DUMMY_HASH", FAST_HASHER.hash("frontline-dummy-password-for-timing"))
 
 
 def make_test_app(database_url: str, tmp_path: Path, clock: FakeClock, **overrides):
@@ -84,8 +117,13 @@ def make_test_app(database_url: str, tmp_path: Path, clock: FakeClock, **overrid
         del os.environ["INSTANCE_PATH"]
 
 
+# Databases whose schema is exactly `db.create_all()`'s, so emptying the tables resets them.
+_schema_ready: set[str] = set()
+
+
 def empty_database() -> None:
     """Drop everything (inside an app context), so create_all or migrations start from nothing."""
+    _schema_ready.discard(str(db.engine.url))
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -96,9 +134,22 @@ def empty_database() -> None:
 
 
 def reset_database() -> None:
-    """Empty schema for each test: drop and create every table (fast enough on both engines)."""
-    empty_database()
-    db.create_all()
+    """Every table of the models, empty, ids from 1 (inside an app context). The schema is
+    built once per database; after that only the rows go."""
+    url = str(db.engine.url)
+    if url not in _schema_ready:
+        empty_database()
+        db.create_all()
+        _schema_ready.add(url)
+        return
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(connection.dialect.identifier_preparer.format_table(t) for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):  # children first: foreign keys are enforced
+                connection.execute(table.delete())
 
 
 @pytest.fixture
@@ -108,14 +159,27 @@ def app_overrides() -> dict:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path, clock: FakeClock, app_overrides: dict):
-    app = make_test_app(database_url, tmp_path, clock, **app_overrides)
-    with app.app_context():
-        reset_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def make_app(database_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., Flask]]:
+    """Apps with other settings on the test database, emptied first; disposed after the test."""
+    made: list[Flask] = []
+
+    def make(**overrides) -> Flask:
+        app = make_test_app(database_url, tmp_path, clock, **overrides)
+        with app.app_context():
+            reset_database()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], app_overrides: dict) -> Flask:
+    return make_app(**app_overrides)
 
 
 @pytest.fixture
@@ -194,3 +258,12 @@ class Auth:
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)
+
+
+@pytest.fixture
+def admin_client(app, make_admin):
+    """A client logged in as an admin through the real form."""
+    client = app.test_client()
+    response = Auth(client).login(make_admin().email)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    return client

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from course.accounts.choices import ORG_TYPES, REGIONS
@@ -41,16 +41,16 @@ class RegistrationForm(FlaskForm):
     position = StringField(_l("Position (optional)"), filters=[lambda v: clean_text(v or "")])
 
     def validate_full_name(self, field: StringField) -> None:
-        _check(name_problem(field.data))
+        _check(name_problem(field.data or ""))
 
     def validate_email(self, field: StringField) -> None:
-        _check(email_problem(field.data))
+        _check(email_problem(field.data or ""))
 
     def validate_password(self, field: PasswordField) -> None:
         _check(password_problem(field.data or "", self.email.data or "", self.full_name.data or ""))
 
     def validate_position(self, field: StringField) -> None:
-        _check(name_problem(field.data, required=False))
+        _check(name_problem(field.data or "", required=False))
 
 
 class LoginForm(FlaskForm):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.extensions import db
+from course.extensions import Model
 
 ROLE_LEARNER = "learner"
 ROLE_ADMIN = "admin"
@@ -15,7 +15,7 @@ ROLE_ADMIN = "admin"
 ROLE_TRAINER = "trainer"
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +53,7 @@ class User(db.Model):
         return self.role == ROLE_TRAINER
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed login; counted per account key and per IP within a sliding window."""
 
     __tablename__ = "login_failure"
@@ -65,7 +65,7 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A one-time reset link an admin made for a learner (AUTH-5). Only the token's SHA-256 is
     stored: the database never holds a usable link."""
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_LEARNER, LoginFailure, PasswordReset, User
 from course.accounts.services import account_key, end_all_sessions
+from course.extensions import Session
 from course.privacy.registry import Contributor, Rows, register, rows
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 6761: can never be a real address

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import make_transient_to_detached
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, ROLE_TRAINER, LoginFailure, PasswordReset, User
 from course.accounts.passwords import (
@@ -21,6 +21,7 @@ from course.accounts.passwords import (
 )
 from course.accounts.validation import clean_email, clean_text
 from course.clock import as_utc
+from course.extensions import Session
 from course.problems import N_
 from course.readcache import cached_read
 
@@ -274,8 +275,9 @@ def reset_password(session: Session, token: str, new: str, now: datetime) -> Use
         update(PasswordReset)
         .where(PasswordReset.token_hash == _token_hash(token), PasswordReset.used_at.is_(None))
         .values(used_at=now)
+        .returning(PasswordReset.id)
     )
-    if session.execute(spend).rowcount != 1:
+    if session.scalar(spend) is None:
         raise AccountError(INVALID_RESET)
     user.password_hash = hash_password(new)
     end_all_sessions(user)

@@ -55,9 +55,9 @@ def register_view():
     form = RegistrationForm()
     if form.validate_on_submit():
         data = Registration(
-            form.email.data,
-            form.full_name.data,
-            form.password.data,
+            form.email.data or "",
+            form.full_name.data or "",
+            form.password.data or "",
             form.org_type.data,
             form.region.data,
             form.position.data or None,
@@ -84,7 +84,9 @@ def login():
     if not form.validate_on_submit():
         return render_template("accounts/login.html", form=form), 400 if form.errors else 200
     try:
-        user = authenticate(db.session, form.email.data, form.password.data, client_ip(), utcnow(), _throttle_policy())
+        user = authenticate(
+            db.session, form.email.data or "", form.password.data or "", client_ip(), utcnow(), _throttle_policy()
+        )
     except LoginThrottled as refusal:
         db.session.commit()
         log.warning("login throttled", extra={"event": "login_throttled"})
@@ -131,7 +133,7 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            change_password(current_user, form.current_password.data, form.new_password.data)
+            change_password(current_user, form.current_password.data or "", form.new_password.data or "")
         except AccountError as refusal:
             flash(_(refusal.message), "error")
             return render_template("accounts/password.html", form=form), 400
@@ -151,7 +153,7 @@ def password():
 def reminders():
     """Turn the weekly reminder e-mail off, or back on."""
     if EmptyForm().validate_on_submit():
-        user = db.session.get(User, current_user.id)
+        user = db.get_or_404(User, current_user.id)
         user.reminders_opt_out = not user.reminders_opt_out
         db.session.commit()
         flash(_("Reminders are off.") if user.reminders_opt_out else _("Reminders are on."), "success")
@@ -188,7 +190,7 @@ def reset_password_view():
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            user = reset_password(db.session, token, form.new_password.data, utcnow())
+            user = reset_password(db.session, token, form.new_password.data or "", utcnow())
         except AccountError as refusal:
             db.session.rollback()
             flash(_(refusal.message), "error")

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, ROLE_TRAINER, User
 from course.cohorts.models import CohortMember
 from course.cohorts.scope import Actor, visible_learners
 from course.content.types import Module
 from course.database import contains_name, like_pattern
+from course.extensions import Session
 from course.progress.models import LessonRead
 from course.progress.rules import CourseProgress, ReadKey, course_progress
 
@@ -93,7 +93,7 @@ def outcomes(session: Session, users: Sequence[User], quizzes: Mapping, now: dat
         for user_id, quiz_id in session.execute(query.distinct()):
             passed.setdefault(user_id, set()).add(quiz_id)
         certificates = select(Certificate).where(Certificate.user_id.in_(ids)).order_by(Certificate.issued_at)
-        latest = {c.user_id: c for c in session.scalars(certificates)}  # the last issued wins
+        latest = {c.user_id: c for c in session.scalars(certificates) if c.user_id is not None}  # the last issued wins
     module_ids = {quiz_id for quiz_id, quiz in quizzes.items() if quiz.module_id}
     final_ids = set(quizzes) - module_ids
     return {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 
 from course.access import admin_required
 from course.accounts.forms import ConfirmForm
@@ -125,7 +125,7 @@ def admin_revoke(certificate_id: int):
             flash(_("Give a reason for revoking (at most 500 characters)."), "error")
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
     try:
-        manage.revoke(db.session, current_user, certificate, form.reason.data, utcnow())
+        manage.revoke(db.session, current_user, certificate, form.reason.data or "", utcnow())
     except services.CertificateError as refused:
         flash(_(refused.message), "error")
     else:

@@ -7,7 +7,7 @@ above the 128 the issue asks for and fills the groups exactly. Typed codes are f
 case, spaces and hyphens are ignored and O/I/L read as 0/1/1, as Crockford specifies.
 
 Absolute URLs are built from the configured BASE_URL only, never from a request's Host
-header (SECURITY.md CSRF-4), so a spoofed host can never end up in a QR code.
+header (docs/security.md CSRF-4), so a spoofed host can never end up in a QR code.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ CODE_BITS = 140
 CODE_LENGTH = CODE_BITS // 5  # 28 characters
 GROUP = 4
 # Longest input worth normalising: the grouped form plus generous spacing. Anything longer
-# is refused before any work is done (SECURITY.md (b)§7: 10 kB codes).
+# is refused before any work is done (docs/security.md (b)§7: 10 kB codes).
 MAX_TYPED_LENGTH = 64
 _TYPO = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = str.maketrans("", "", "- \t")

@@ -1,7 +1,7 @@
 """Admin use cases: list with filters, CSV and ZIP exports, revoke, reissue, audit log.
 
 Use-case layer: session, acting admin and `now` passed in; flush, never commit. Filters and
-sorting come from allow-lists (SECURITY.md OUT-5); CSV cells that a spreadsheet would run
+sorting come from allow-lists (docs/security.md OUT-5); CSV cells that a spreadsheet would run
 as a formula are defused (OUT-4). Every action writes an audit row (who, when) and a
 structured log record (LOG-1).
 """
@@ -15,9 +15,10 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased, undefer
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, undefer
 
 from course.accounts.models import User
 from course.certificates.codes import format_code
@@ -34,12 +35,13 @@ from course.certificates.services import (
 from course.certificates.settings import CertificateSettings
 from course.certificates.types import STATES, display_name
 from course.database import contains_name, like_pattern
+from course.extensions import Session
 from course.problems import N_
 
 PER_PAGE = 50
 MAX_ZIP = 500  # certificates per ZIP download: bounded work per request
 MAX_REASON = 500
-SORTS = {
+SORTS: dict[str, ColumnElement[Any]] = {
     "issued": Certificate.issued_at.desc(),
     "issued_asc": Certificate.issued_at.asc(),
     "name": Certificate.holder_name.asc(),

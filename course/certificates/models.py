@@ -22,14 +22,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.extensions import db
+from course.extensions import Model
 
 # The one course this platform teaches; the column keeps certificates unambiguous if a
 # second course is ever added.
 COURSE_ID = "frontline"
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     __tablename__ = "certificate"
     __table_args__ = (
         # CERT-5: one certificate per learner, course, course version and issue number, so
@@ -75,7 +75,7 @@ class Certificate(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class CertificateAudit(db.Model):
+class CertificateAudit(Model):
     """The one audit log of admin actions: who did what to which certificate or account, and
     when (issue 5: Managing; LOG-1). Account actions (deactivation, role change, reset link,
     erasure) name the account in `target_user_id` (issue 16)."""
@@ -93,7 +93,7 @@ class CertificateAudit(db.Model):
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
 
 
-class VerifyThrottle(db.Model):
+class VerifyThrottle(Model):
     """Lookups of the verification page per client IP in fixed windows (CERT-3).
 
     Stored in the database, never in process memory, so the limit holds across workers.

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlalchemy.orm import Session
 
 from course.accounts.models import User
 from course.certificates.models import Certificate
+from course.extensions import Session
 from course.privacy.registry import Contributor, Rows, register, rows
 
 

@@ -3,7 +3,7 @@
 Core module: no Flask, no database. Usable from a plain Python shell, the CLI, the issuing
 service and the benchmark alike, so the preview and the real certificate share one path.
 
-Security (SECURITY.md CERT-1, CERT-2, CERT-6):
+Security (docs/security.md CERT-1, CERT-2, CERT-6):
 - the template is rendered by `jinja2.sandbox.SandboxedEnvironment` with autoescape, from a
   dict of strings built here out of a `CertificateContext`;
 - WeasyPrint gets `BundledAssetFetcher`, which serves regular files inside the template
@@ -113,7 +113,7 @@ class BundledAssetFetcher(URLFetcher):
 
 # A Fontconfig configuration with no font directories: the font map starts empty and only
 # the template's @font-face files are added, so Pango's fallback for a glyph the bundled
-# fonts lack can never pick a system font (SECURITY.md CERT-6: "only embedded bundled
+# fonts lack can never pick a system font (docs/security.md CERT-6: "only embedded bundled
 # fonts"). Such a glyph prints as a box instead.
 _EMPTY_FONTCONFIG = (
     '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig></fontconfig>\n'

@@ -18,12 +18,11 @@ import secrets
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from course.accounts.models import User
 from course.certificates.codes import new_code, verification_url
@@ -50,8 +49,12 @@ from course.certificates.types import (
     translate_labels,
 )
 from course.clock import as_utc
+from course.extensions import Session
 from course.problems import N_
 from course.progress.services import read_rows
+
+if TYPE_CHECKING:
+    from course.certificates.verify import CertificateFacts
 
 log = logging.getLogger("frontline.certificates")
 
@@ -114,6 +117,8 @@ def quizzes_passed(
     ).all()
     attempts: dict[str, list[GradedAttempt]] = {}
     for quiz_id, finished_at, percent, passed in rows:
+        if finished_at is None:  # a finished attempt always has its time; the column allows none
+            continue
         finished = as_utc(finished_at)
         if quiz_id in retake and since is not None and finished <= since:
             continue
@@ -127,7 +132,7 @@ def quizzes_passed(
     return frozenset(passed_ids)
 
 
-def status_of(certificate: Certificate, now: datetime) -> str:
+def status_of(certificate: Certificate | CertificateFacts, now: datetime) -> str:
     """valid, expired, revoked, superseded or withdrawn, at `now`."""
     return certificate_status(
         revoked=certificate.revoked_at is not None,

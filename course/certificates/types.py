@@ -2,7 +2,7 @@
 
 Core module: standard library only (and the `N_` marker from `course.problems`). The render
 context holds strings and dates, never ORM objects, so the template can reach nothing else
-(Indico's receipts; SECURITY.md CERT-2).
+(Indico's receipts; docs/security.md CERT-2).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ LANGUAGES = ("uk", "en")
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). A name
 # must not be able to reorder the text printed around it, or show one name while storing
-# another (SECURITY.md OUT-3, (b)§3). Dropping them shows the name in its stored order.
+# another (docs/security.md OUT-3, (b)§3). Dropping them shows the name in its stored order.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE = re.compile(r"\s+")
 

@@ -1,7 +1,7 @@
 """The public verification page's use cases: throttle, look up, and say what may be shown.
 
 Use-case layer: takes the session, the client IP and `now`; never reads the request.
-SECURITY.md CERT-3 and CERT-4: failed lookups are counted in the database (fixed windows,
+docs/security.md CERT-3 and CERT-4: failed lookups are counted in the database (fixed windows,
 shared by every worker): unknown or malformed codes per IP and per code prefix, wrong surnames
 per IP and per certificate. Guessing is refused once a counter is used up, so codes and surnames
 cannot be guessed at speed; a correct code is never refused (one indexed read, no write), so a
@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from course.certificates.codes import CODE_LENGTH, format_code, normalize_code
 from course.certificates.eligibility import short_hash
@@ -27,6 +26,7 @@ from course.certificates.models import Certificate, VerifyThrottle
 from course.certificates.services import status_of
 from course.certificates.types import REVOKED, WITHDRAWN, display_name, mask_name, surname_matches
 from course.clock import as_utc
+from course.extensions import Session
 from course.readcache import cached_read
 
 # Looked up when the typed code is malformed, so that path costs one query like any other.
@@ -152,8 +152,8 @@ def count_failure(session: Session, keys: tuple[str, ...], now: datetime, window
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     counts = []
     for key in keys:
-        statement = insert(VerifyThrottle).values(key=key[:80], window_start=start, count=1)
-        statement = statement.on_conflict_do_update(
+        upsert = insert(VerifyThrottle).values(key=key[:80], window_start=start, count=1)
+        statement = upsert.on_conflict_do_update(
             index_elements=[VerifyThrottle.key, VerifyThrottle.window_start],
             set_={"count": VerifyThrottle.count + 1},
         ).returning(VerifyThrottle.count)

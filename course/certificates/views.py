@@ -156,8 +156,9 @@ def verify_form():
     """A form for a code typed from paper; it leads to the page the QR code opens."""
     form = VerifyForm()
     if form.validate_on_submit():
-        code = normalize_code(form.code.data)
-        target = format_code(code) if code else (form.code.data[:64] or "-")
+        typed = form.code.data or ""
+        code = normalize_code(typed)
+        target = format_code(code) if code else (typed[:64] or "-")
         return redirect(url_for("certificates.verify_code", code=target))
     return _verify_response(render_template("certificates/verify_form.html", form=form))
 
@@ -185,7 +186,7 @@ def verify_code(code: str):
     shown = verify.verification(certificate, now, surname) if certificate is not None else None
     if shown is None:
         _count_failure((verify.ip_key(ip), verify.prefix_key(code)), now, settings)
-    elif shown.name_check is False:
+    elif shown.name_check is False and certificate is not None:
         _count_failure((verify.ip_key(ip), verify.code_key(certificate.code)), now, settings)
     if shown is None:  # unknown and malformed codes: one page, one status (CERT-3)
         page = render_template(

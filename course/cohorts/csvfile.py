@@ -118,8 +118,8 @@ def parse(data: bytes, choices: Mapping[str, Mapping[str, str]], max_bytes: int)
 
     `choices` maps "org_type" and "region" to {normalised label or code: code}."""
     text, problem = decode(data, max_bytes)
-    if problem:
-        return ParsedFile([], [problem])
+    if problem or text is None:  # decode gives the text exactly when it finds no problem
+        return ParsedFile([], [problem] if problem else [])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         header = next(reader)

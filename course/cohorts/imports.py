@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, insert, or_, select, update
-from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_LEARNER, ROLE_TRAINER, PasswordReset, User
 from course.cohorts.csvfile import ParsedFile, Row, RowProblem, parse
@@ -32,6 +31,7 @@ from course.cohorts.models import (
 )
 from course.cohorts.scope import Actor, learner_condition
 from course.cohorts.services import CohortError
+from course.extensions import Session
 from course.mail.models import KIND_INVITATION, OutboxMessage
 from course.problems import N_
 from course.progress.models import LessonRead

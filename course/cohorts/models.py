@@ -10,10 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.extensions import db
+from course.extensions import Model
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     """A named group of learners, e.g. "Lviv oblast police, spring 2027"."""
 
     __tablename__ = "cohort"
@@ -28,7 +28,7 @@ class Cohort(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     """A learner in a cohort; `batch_id` names the import that added them, if one did."""
 
     __tablename__ = "cohort_member"
@@ -44,7 +44,7 @@ class CohortMember(db.Model):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class CohortTrainer(db.Model):
+class CohortTrainer(Model):
     """A trainer assigned to a cohort: they see its members (course/cohorts/scope.py)."""
 
     __tablename__ = "cohort_trainer"
@@ -55,7 +55,7 @@ class CohortTrainer(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
 
 
-class TrainerRegion(db.Model):
+class TrainerRegion(Model):
     """A trainer's region scope: every learner of `region` (and of `org_type`, when set)."""
 
     __tablename__ = "trainer_region"
@@ -72,7 +72,7 @@ class TrainerRegion(db.Model):
 BATCH_CHECKED, BATCH_REJECTED, BATCH_APPLIED, BATCH_UNDONE = "checked", "rejected", "applied", "undone"
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     __tablename__ = "import_batch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +88,7 @@ class ImportBatch(db.Model):
     counts: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
-class ImportItem(db.Model):
+class ImportItem(Model):
     """What one row of an applied batch did, so the batch can be undone exactly."""
 
     __tablename__ = "import_item"

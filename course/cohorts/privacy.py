@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 
 from course.cohorts.models import (
     BATCH_CHECKED,
@@ -23,6 +22,7 @@ from course.cohorts.models import (
     ImportItem,
     TrainerRegion,
 )
+from course.extensions import Session
 from course.privacy.registry import Contributor, Rows, register, rows
 
 TABLES = (CohortMember, CohortTrainer, TrainerRegion, ImportItem)

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from sqlalchemy import Select, and_, exists, false, or_, select
-from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, ROLE_TRAINER, User
 from course.cohorts.models import Cohort, CohortMember, CohortTrainer, ImportBatch, TrainerRegion
+from course.extensions import Session
 
 
 class Actor(Protocol):

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.accounts.models import ROLE_TRAINER, User
 from course.accounts.validation import clean_text, name_problem
 from course.cohorts.models import Cohort, CohortMember, CohortTrainer, TrainerRegion
+from course.extensions import Session
 from course.problems import N_
 
 

@@ -42,8 +42,10 @@ def _cohort_or_404(cohort_id: int) -> Cohort:
 
 
 def _data(form: CohortForm) -> services.CohortData:
+    starts_on = form.starts_on.data
+    assert starts_on is not None  # InputRequired: a validated form always has it
     return services.CohortData(
-        form.name.data, form.region.data or None, form.org_type.data or None, form.starts_on.data, form.due_on.data
+        form.name.data or "", form.region.data or None, form.org_type.data or None, starts_on, form.due_on.data
     )
 
 
@@ -140,7 +142,7 @@ def add_trainer(cohort_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a trainer from the list."), "error")
         return redirect(url_for("cohorts.detail", cohort_id=cohort.id), 303)
-    services.add_trainer(db.session, cohort, db.session.get(User, form.trainer.data))
+    services.add_trainer(db.session, cohort, db.get_or_404(User, form.trainer.data))
     db.session.commit()
     _audit("cohort_trainer_added", cohort.id, str(form.trainer.data))
     flash(_("The trainer has been assigned."), "success")

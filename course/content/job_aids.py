@@ -8,7 +8,7 @@ they download agree.
 The PDF goes through the certificates' WeasyPrint sandbox, not a second one: the
 `BundledAssetFetcher` serves only the bundled fonts and refuses every other URL (`file:`
 elsewhere, `http(s):`, `data:`...), and the font configuration knows no system font
-(SECURITY.md CERT-1, CERT-6). A job aid promises one page: when a sheet overflows, it is laid
+(docs/security.md CERT-1, CERT-6). A job aid promises one page: when a sheet overflows, it is laid
 out again in slightly smaller type, down to `MIN_SCALE`; a sheet that still does not fit is
 logged and served on more pages rather than cut. Rendered PDFs are kept in memory per
 (job aid, language, digest of the exact HTML and stylesheet), so an edited job aid or

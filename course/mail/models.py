@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.extensions import db
+from course.extensions import Model
 
 PENDING, SENDING, SENT, FAILED, UNCONFIRMED, DISMISSED = (
     "pending",
@@ -27,7 +27,7 @@ PENDING, SENDING, SENT, FAILED, UNCONFIRMED, DISMISSED = (
 KIND_INVITATION, KIND_RESET, KIND_REMINDER = "invitation", "reset", "reminder"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
 

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, select, update
 
 from course.accounts.models import User
+from course.extensions import Session
 from course.mail.models import DISMISSED, FAILED, PENDING, SENDING, SENT, UNCONFIRMED, OutboxMessage
 
 MAX_BACKOFF = timedelta(hours=6)
 # A "sending" row older than this lost its worker mid-send: it is flagged, never resent by itself.
 STALE_AFTER = timedelta(minutes=15)
+
+NO_SYNC = {"synchronize_session": False}
 
 
 def enqueue(
@@ -73,7 +76,9 @@ def claim_next(session: Session, worker: str, now: datetime) -> OutboxMessage | 
         statement = update(OutboxMessage).where(
             OutboxMessage.id == _due(now).scalar_subquery(), OutboxMessage.status == PENDING
         )
-    if session.execute(statement.values(**claimed), execution_options={"synchronize_session": False}).rowcount != 1:
+    # An UPDATE's result is a CursorResult; Session.execute is typed as returning any Result.
+    result = cast("CursorResult[Any]", session.execute(statement.values(**claimed), execution_options=NO_SYNC))
+    if result.rowcount != 1:
         return None
     return session.scalar(select(OutboxMessage).where(OutboxMessage.claimed_by == token))
 
@@ -103,7 +108,7 @@ def flag_stale(session: Session, now: datetime) -> int:
         .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < now - STALE_AFTER)
         .values(status=UNCONFIRMED, last_error="the worker stopped before the server confirmed this message")
     )
-    return session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+    return cast("CursorResult[Any]", session.execute(statement, execution_options=NO_SYNC)).rowcount
 
 
 def needing_attention(session: Session, now: datetime, limit: int = 200) -> list[OutboxMessage]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.orm import Session
 
+from course.extensions import Session
 from course.mail.models import OutboxMessage
 from course.privacy.registry import Contributor, Rows, register, rows
 

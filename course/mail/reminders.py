@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_LEARNER, User
 from course.clock import as_utc
 from course.cohorts.models import Cohort, CohortMember
 from course.content.types import Module
+from course.extensions import Session
 from course.mail.models import KIND_REMINDER, OutboxMessage
 from course.mail.outbox import enqueue
 from course.progress.models import LessonRead
@@ -85,7 +85,11 @@ def enqueue_reminders(session: Session, modules: Sequence[Module], now: datetime
             last = max([as_utc(added_at), *(at for _m, _l, at in mine)])
             if progress.percent >= 100 or now - last < stalled:
                 continue
-            params = {"cohort": cohort.name, "due": cohort.due_on.isoformat(), "percent": f"{progress.percent}%"}
+            params = {
+                "cohort": cohort.name,
+                "due": cohort.due_on.isoformat() if cohort.due_on else "",
+                "percent": f"{progress.percent}%",
+            }
             enqueue(session, KIND_REMINDER, user, now, params)
             done.add(user.id)
             count += 1
@@ -100,4 +104,4 @@ def dashboard_dues(session: Session, user_id: int, percent: int, today: date) ->
         .where(CohortMember.user_id == user_id, Cohort.is_archived.is_(False), Cohort.due_on.is_not(None))
         .order_by(Cohort.due_on)
     )
-    return [Due(cohort, percent, (cohort.due_on - today).days) for cohort in session.scalars(query)]
+    return [Due(cohort, percent, (cohort.due_on - today).days) for cohort in session.scalars(query) if cohort.due_on]

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy.orm import Session
-
 from course.accounts.models import User
 from course.accounts.services import AccountError, issue_reset
+from course.extensions import Session
 from course.mail import outbox
 from course.mail.compose import compose, translations_dir, translator
 from course.mail.models import KIND_INVITATION, KIND_RESET, OutboxMessage

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.orm import Session
+
+from course.extensions import Session
 
 # Export order; erasure runs in reverse, so accounts (the name and e-mail) go last.
 DOMAINS = ("accounts", "progress", "quizzes", "certificates", "cohorts", "mail")

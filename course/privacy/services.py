@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from course.extensions import Session
 from course.privacy.registry import contributors, plain
 
 EXPORT_FORMAT = "frontline-export-1"

@@ -39,7 +39,7 @@ def export():
 def erase_mine():
     form = EraseMineForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.password.data):
+        if not verify_password(current_user.password_hash, form.password.data or ""):
             flash(_("The password is not correct."), "error")
             return render_template("privacy/erase_mine.html", form=form), 400
         user_id = current_user.id

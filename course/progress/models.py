@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.extensions import db
+from course.extensions import Model
 
 
-class LessonRead(db.Model):
+class LessonRead(Model):
     __tablename__ = "lesson_read"
     __table_args__ = (UniqueConstraint("user_id", "module_id", "lesson_id"),)
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from course.accounts.models import User
+from course.extensions import Session
 from course.privacy.registry import Contributor, Rows, register, rows
 from course.progress.models import LessonRead
 

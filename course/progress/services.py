@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from course.accounts.models import ROLE_LEARNER, User
 from course.content.types import Module
+from course.extensions import Session
 from course.progress.models import LessonRead
 from course.progress.rules import CourseProgress, ReadKey, course_progress
 from course.quizzes.rules import QuizStatus

@@ -260,7 +260,9 @@ def _duplicates(path: str, body: QuizBody, pairs: Iterable[tuple[QuestionDraft, 
     cases = {c.id: _stem_of_case(c.body) for c in body.cases}
     found: list[Problem] = []
     for first, second in pairs:
-        same_case = first.case == second.case or _similar(cases.get(first.case, ""), cases.get(second.case, ""))
+        same_case = first.case == second.case or _similar(
+            cases.get(first.case or "", ""), cases.get(second.case or "", "")
+        )
         if same_case and _similar(_stem(first), _stem(second)):
             found.append(_duplicate(path, second, first.id, f"{path}:{first.line}"))
     return found

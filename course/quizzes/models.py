@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.extensions import db
+from course.extensions import Model
 
 IN_PROGRESS = "in_progress"
 FINISHED = "finished"
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     __tablename__ = "quiz_attempt"
     __table_args__ = (
         Index(
@@ -95,7 +95,7 @@ class QuizAttempt(db.Model):
     pending: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
 
-class QuizContent(db.Model):
+class QuizContent(Model):
     """One version of a quiz's questions (all languages, answers, feedback), by content hash.
 
     Written when the first attempt on that version starts, never changed or deleted: it is

@@ -31,9 +31,9 @@ def validate_responses(questions: Sequence[Question], responses: Mapping[str, Re
         if question is None:
             message = N_("an answer names a question that is not part of this attempt")
             raise InvalidResponse(question_id, message)
-        message = question_type(question.kind).validate(question, response)
-        if message is not None:
-            raise InvalidResponse(question_id, message)
+        problem = question_type(question.kind).validate(question, response)
+        if problem is not None:
+            raise InvalidResponse(question_id, problem)
 
 
 def grade_question(question: Question, response: Response | None) -> QuestionResult:

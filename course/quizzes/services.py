@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import JSON, bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from course.accounts.models import User
 from course.clock import as_utc
 from course.database import start_write
+from course.extensions import Session
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from course.cohorts.scope import Actor
+from course.extensions import Session
 from course.quizzes.models import QuizAttempt, QuizContent
 from course.quizzes.services import content_questions
 from course.quizzes.types import Question
@@ -81,7 +82,7 @@ def analyse(session: Session, query: ItemQuery) -> tuple[ItemAnalysis, dict[str,
     analysed = [*chosen, ranked.c.lang == lang] if lang else chosen
     per_total = select(ranked.c.score, ranked.c.percent, func.count()).where(*analysed)
     attempts = session.execute(per_total.group_by(ranked.c.score, ranked.c.percent)).all()
-    percents = Counter()
+    percents: Counter[float] = Counter()
     for _score, percent, count in attempts:
         percents[float(percent or 0)] += count
     analysis = ItemAnalysis({qid: question_meta(q) for qid, q in questions.items()}, tertile_cuts(percents))

@@ -315,7 +315,7 @@ class ItemAnalysis:
             for lang in languages:
                 count, total = self.by_lang.get((qid, lang), (0, 0.0))
                 facility = total / (meta.points or 1) / count if count else None
-                interval = None if facility is None else wilson_interval(facility * count, count)
+                interval = None if facility is None else wilson_interval(facility * count, int(count))
                 by_lang[lang] = (int(count), facility, interval)
             rows.append(LanguageFacility(qid, by_lang, _intervals_apart(by_lang.values(), thresholds.min_n)))
         return rows

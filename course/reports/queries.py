@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session
 
 from course.accounts.models import User
 from course.certificates.models import Certificate
 from course.cohorts.scope import Actor
 from course.content.types import Module
+from course.extensions import Session
 from course.progress.models import LessonRead
 from course.quizzes.models import FINISHED, QuizAttempt, QuizContent
 from course.reports.filters import Filters

@@ -20,9 +20,9 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.accounts.models import User
@@ -30,6 +30,7 @@ from course.accounts.passwords import hash_password
 from course.certificates.codes import new_code
 from course.certificates.models import Certificate
 from course.content.types import Module
+from course.extensions import Session
 from course.progress.models import LessonRead
 from course.quizzes.drawing import draw_attempt
 from course.quizzes.models import FINISHED, QuizAttempt
@@ -211,8 +212,8 @@ class Seeder:
         graded = self._grades.get(key)
         if graded is None:
             result = grade_question(item.question, response)
-            stored = [f"{result.score.numerator}/{result.score.denominator}", result.is_correct]
-            graded = self._grades[key] = (float(result.score), stored, responses_to_json({"q": response}).get("q"))
+            stored: list = [f"{result.score.numerator}/{result.score.denominator}", result.is_correct]
+            graded = self._grades[key] = (float(result.score), stored, responses_to_json({"q": response})["q"])
         return graded
 
     def _quiz(self, user_id: int, quiz: Quiz, ability: float, locale: str, clock: datetime) -> tuple[bool, datetime]:
@@ -262,7 +263,7 @@ class Seeder:
 
     def _certificate(self, user_id: int, name: str, locale: str, issued: datetime) -> None:
         expires = issued + timedelta(days=365)
-        row = {
+        row: dict[str, Any] = {
             "code": new_code(),
             "user_id": user_id,
             "course_id": "frontline",
@@ -333,4 +334,5 @@ def seed(
             seeder.learner(user_id, row["created_at"], row["locale"], row["full_name"])
         seeder.flush()
     session.flush()
-    return SeedResult(learners, *seeder.totals, password)
+    lesson_reads, attempts, certificates = seeder.totals
+    return SeedResult(learners, lesson_reads, attempts, certificates, password)

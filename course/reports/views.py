@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
@@ -114,7 +115,7 @@ def _items(args: Mapping[str, str]) -> tuple[Filters, dict, list[Table]]:
     current = quizzes[quiz_id].content_hash if quiz_id else None
     default = current if current in known else next(iter(known), None)
     version = parse_choice(args, "version", known, default)
-    extra = {"quiz": quiz_id, "version": version, "policy": policy, "versions": known, "questions": {}}
+    extra: dict[str, Any] = {"quiz": quiz_id, "version": version, "policy": policy, "versions": known, "questions": {}}
     if not quiz_id or not version:
         return filters, extra, []
     query = item_queries.ItemQuery(quiz_id, version, policy, filters, current_user)
@@ -149,7 +150,8 @@ def _page(name: str):
     except BadParameter as error:
         return _bad_parameter(error)
     charts = [table_chart(t) for t in tables]
-    csv_url = url_for(f"reports.{name}_csv", **request.args)
+    same_filters: dict[str, Any] = request.args.to_dict()  # Any: url_for's own keywords are typed
+    csv_url = url_for(f"reports.{name}_csv", **same_filters)
     return render_template(
         template,
         **_choices(),

@@ -91,6 +91,7 @@ def test_password_policy_AUTH_2(app, client, password, accepted):
     assert count_users(app) == (1 if accepted else 0)
 
 
+@pytest.mark.real_argon2
 def test_password_hash_is_argon2id_with_strong_parameters_AUTH_1(app, make_learner):
     user = make_learner()
     assert user.password_hash.startswith("$argon2id$")
@@ -99,6 +100,7 @@ def test_password_hash_is_argon2id_with_strong_parameters_AUTH_1(app, make_learn
     assert PASSWORD not in user.password_hash
 
 
+@pytest.mark.real_argon2
 def test_old_parameter_hash_is_rewritten_on_login_AUTH_1(app, make_learner, auth):
     from argon2 import PasswordHasher
 

@@ -149,9 +149,9 @@ def test_pages_for_visitors_may_be_cached_only_without_a_login_HDR_3(app, client
 
 
 @pytest.fixture
-def failing_app(database_url, tmp_path, clock):
+def failing_app(make_app):
     """The app with testing-only routes that fail in the ways production code can."""
-    app = make_test_app(database_url, tmp_path, clock)
+    app = make_app()
 
     def sql_error():
         db.session.execute(text("SELECT secret_column FROM no_such_table_here WHERE x = 'frontline'"))
@@ -161,10 +161,7 @@ def failing_app(database_url, tmp_path, clock):
 
     app.add_url_rule("/_test/sql-error", "sql_error", public(sql_error))
     app.add_url_rule("/_test/rate-limited", "rate_limited", public(rate_limited))
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return app
 
 
 def test_a_crash_shows_a_generic_page_with_the_logged_error_id_HDR_4(failing_app, json_log):

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from course.accounts.models import LoginFailure, PasswordReset, User
 from course.accounts.services import account_key
 from course.extensions import db
-from tests.conftest import PASSWORD, Auth, csrf_token, make_test_app
+from tests.conftest import PASSWORD, Auth, csrf_token
 from tests.security.helpers import dump_database, logged_in
 
 NEW_PASSWORD = "a new and rather long passphrase"
@@ -84,13 +84,11 @@ def test_twenty_parallel_wrong_guesses_are_all_counted_AUTH_3(app, make_learner)
     assert Auth(app.test_client()).login(learner.email).status_code == 429
 
 
-def test_unknown_and_known_accounts_take_the_same_time_AUTH_4(database_url, tmp_path, clock, make_learner):
+@pytest.mark.real_argon2
+def test_unknown_and_known_accounts_take_the_same_time_AUTH_4(make_app, clock):
     """The median of 20 logins each, wrong password vs. no such user: within 0.5-2x."""
-    app = make_test_app(database_url, tmp_path, clock, LOGIN_FAILURES_PER_ACCOUNT=10**6, LOGIN_FAILURES_PER_IP=10**6)
+    app = make_app(LOGIN_FAILURES_PER_ACCOUNT=10**6, LOGIN_FAILURES_PER_IP=10**6)
     with app.app_context():
-        from tests.conftest import reset_database
-
-        reset_database()
         from course.accounts.services import Registration, register
 
         register(
@@ -131,11 +129,6 @@ def use_reset_link(client, link: str, new: str = NEW_PASSWORD):
         return opened
     assert opened.headers["Location"] == "/reset"  # the token leaves the address bar at once
     return client.post("/reset", data={"new_password": new, "csrf_token": csrf_token(client, "/reset")})
-
-
-@pytest.fixture
-def admin_client(app, make_admin):
-    return logged_in(app, make_admin().email)
 
 
 def test_reset_link_sets_a_new_password_and_the_admin_never_sees_one_AUTH_5(app, make_learner, admin_client):
@@ -241,14 +234,10 @@ def test_reset_is_refused_for_an_erased_account_AUTH_5(app, make_learner, admin_
 
 
 @pytest.mark.parametrize("hops", [0, 1])
-def test_a_spoofed_forwarded_for_does_not_escape_the_ip_throttle_AUTH_3(database_url, tmp_path, clock, hops):
+def test_a_spoofed_forwarded_for_does_not_escape_the_ip_throttle_AUTH_3(make_app, hops):
     """(b) §6: the throttle keys on the peer address, or on the address the known proxy saw;
     a client cannot pick a fresh X-Forwarded-For for each guess."""
-    app = make_test_app(database_url, tmp_path, clock, PROXY_HOPS=hops)
-    with app.app_context():
-        from tests.conftest import reset_database
-
-        reset_database()
+    app = make_app(PROXY_HOPS=hops)
     client = app.test_client()
     token = csrf_token(client)
     for number in range(11):

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from course.accounts.models import User
 from course.extensions import db
-from tests.conftest import PASSWORD, Auth, csrf_token, make_test_app, reset_database
+from tests.conftest import PASSWORD, Auth, csrf_token
 from tests.security.helpers import dump_database, fill_row, logged_in
 
 ROOT = Path(__file__).parents[2]
@@ -219,16 +219,8 @@ def _foreign(url: str) -> bool:
 
 
 @pytest.fixture
-def bundled_app(database_url, tmp_path, clock):
-    app = make_test_app(
-        database_url, tmp_path, clock, CONTENT_DIR=str(ROOT / "content"), QUIZZES_DIR=str(ROOT / "quizzes")
-    )
-    with app.app_context():
-        reset_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def bundled_app(make_app):
+    return make_app(CONTENT_DIR=str(ROOT / "content"), QUIZZES_DIR=str(ROOT / "quizzes"))
 
 
 def _crawl(client, starts: list[str], limit: int = 400) -> dict[str, list]:

@@ -16,7 +16,7 @@ from sqlalchemy import event, func, inspect, select, text
 
 from course.accounts.models import User
 from course.extensions import db
-from tests.conftest import csrf_token, make_test_app, reset_database
+from tests.conftest import csrf_token, make_test_app
 from tests.security.helpers import empty_database, logged_in, migrate_from_empty, snapshot
 from tests.security.workers import LESSONS, learner_writes, write_course
 
@@ -30,16 +30,8 @@ def course_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def big_app(database_url, tmp_path, clock, course_dir):
-    app = make_test_app(
-        database_url, tmp_path, clock, CONTENT_DIR=str(course_dir), QUIZZES_DIR=str(course_dir / "quizzes")
-    )
-    with app.app_context():
-        reset_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+def big_app(make_app, course_dir):
+    return make_app(CONTENT_DIR=str(course_dir), QUIZZES_DIR=str(course_dir / "quizzes"))
 
 
 def _register(app, clock, count: int) -> list[str]:

@@ -19,20 +19,10 @@ PRODUCTION_HOST = "learn.example.org"
 
 
 @pytest.fixture
-def production_app(database_url, tmp_path, clock, monkeypatch):
+def production_app(make_app, monkeypatch):
     """The app as `FRONTLINE_ENV=production` builds it, on the test database."""
     monkeypatch.setenv("FRONTLINE_ENV", "production")
-    app = make_test_app(
-        database_url, tmp_path, clock, ENV_NAME="production", TESTING=False, BASE_URL=f"https://{PRODUCTION_HOST}"
-    )
-    with app.app_context():
-        from tests.conftest import reset_database
-
-        reset_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return make_app(ENV_NAME="production", TESTING=False, BASE_URL=f"https://{PRODUCTION_HOST}")
 
 
 class HttpsClient(FlaskClient):

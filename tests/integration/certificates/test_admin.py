@@ -1,5 +1,5 @@
 """Admin certificate pages: access, filters, CSV and ZIP, revoke, reissue, audit, preview
-(issue 5 Managing; SECURITY.md AC-2, OUT-4, OUT-5, LOG-1, (b)§10)."""
+(issue 5 Managing; docs/security.md AC-2, OUT-4, OUT-5, LOG-1, (b)§10)."""
 
 from __future__ import annotations
 

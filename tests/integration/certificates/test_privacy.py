@@ -1,4 +1,4 @@
-"""Certificates in the learner's data export and erasure (SECURITY.md DATA-1, DATA-2, CERT-4)."""
+"""Certificates in the learner's data export and erasure (docs/security.md DATA-1, DATA-2, CERT-4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The public verification page (issue 5 Verifying; SECURITY.md CERT-3, CERT-4, (b)§7)."""
+"""The public verification page (issue 5 Verifying; docs/security.md CERT-3, CERT-4, (b)§7)."""
 
 from __future__ import annotations
 

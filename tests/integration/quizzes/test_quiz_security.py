@@ -1,4 +1,4 @@
-"""QUIZ-1..8, CSRF-2, REL-2(e) and the tampered POSTs of SECURITY.md (b) section 5."""
+"""QUIZ-1..8, CSRF-2, REL-2(e) and the tampered POSTs of docs/security.md (b) section 5."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Verification codes and URLs (SECURITY.md CERT-3, CSRF-4, (b)§7 bad codes)."""
+"""Verification codes and URLs (docs/security.md CERT-3, CSRF-4, (b)§7 bad codes)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The locked-down WeasyPrint fetcher and the sandboxed template (SECURITY.md CERT-1, CERT-2)."""
+"""The locked-down WeasyPrint fetcher and the sandboxed template (docs/security.md CERT-1, CERT-2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The certificate PDF read back with poppler and zbar (SECURITY.md CERT-2, CERT-6, OUT-3)."""
+"""The certificate PDF read back with poppler and zbar (docs/security.md CERT-2, CERT-6, OUT-3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How a holder's name is printed, masked and confirmed (SECURITY.md OUT-3, CERT-4)."""
+"""How a holder's name is printed, masked and confirmed (docs/security.md OUT-3, CERT-4)."""
 
 from __future__ import annotations
 
