@@ -14,7 +14,6 @@ from course import access, database, errors, i18n, logs, readcache, security  # 
 from course.config import CONFIGS, DevelopmentConfig, resolve
 from course.content.access import EXTENSION_KEY
 from course.content.catalog import build_catalog
-from course.database import request_only_reads
 from course.extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger("frontline.app")
@@ -94,9 +93,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message_category = "info"
     login_manager.localize_callback = gettext
     login_manager.session_protection = "basic"
-    login_manager.user_loader(
-        lambda session_id: load_session_user(db.session, session_id, read_only=request_only_reads())
-    )
+    login_manager.user_loader(lambda session_id: load_session_user(db.session, session_id))
     _import_models()
 
 

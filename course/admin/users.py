@@ -34,6 +34,7 @@ from course.problems import N_
 from course.progress.services import learner_progress, quiz_statuses
 from course.quizzes.services import finished_attempts
 from course.security import external_url
+from course.unit_of_work import reads, writes
 
 log = logging.getLogger("frontline.admin")
 
@@ -61,6 +62,7 @@ def _refused(user: User, refusal: AccountError):
 
 
 @bp.get("/users/<int:user_id>")
+@reads
 def user_detail(user_id: int):
     """The account, and the learner's progress as the learner sees it: lessons, quizzes with
     every graded attempt, certificates."""
@@ -88,6 +90,7 @@ def user_detail(user_id: int):
 
 @bp.post("/users/<int:user_id>/role")
 @fresh_login_required
+@writes
 def user_role(user_id: int):
     user, form = _user_or_404(user_id), RoleForm()
     if not form.validate_on_submit():
@@ -102,6 +105,7 @@ def user_role(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
+@writes
 def user_active(user_id: int):
     """Deactivate or reactivate: the form says which; deactivation ends every session (SESS-2)."""
     user = _user_or_404(user_id)
@@ -117,6 +121,7 @@ def user_active(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/reset-link")
+@writes
 def user_reset_link(user_id: int):
     user = _user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
@@ -135,6 +140,7 @@ def user_reset_link(user_id: int):
 
 @bp.post("/users/<int:user_id>/erase")
 @fresh_login_required
+@writes
 def user_erase(user_id: int):
     user, form = _user_or_404(user_id), EraseForm()
     if not form.validate_on_submit():

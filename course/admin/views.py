@@ -15,6 +15,7 @@ from course.clock import utcnow
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
+from course.unit_of_work import reads
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger("frontline.admin")
@@ -34,6 +35,7 @@ def _query() -> reports.LearnerQuery:
 
 
 @bp.get("/")
+@reads
 def learners():
     """The learners report: search by name or e-mail, sort from a fixed list, 50 per page."""
     catalog, query = current_catalog(), _query()
@@ -51,6 +53,7 @@ def learners():
 
 
 @bp.get("/learners.csv")
+@reads
 def learners_csv():
     """The same report as CSV for a spreadsheet: every cell defused (OUT-4)."""
     query = _query()
@@ -83,6 +86,7 @@ def learners_csv():
 
 
 @bp.get("/content")
+@reads
 def content_problems():
     problems = [(p, p.render(_)) for p in current_catalog().problems]
     return render_template("admin/content.html", problems=problems)

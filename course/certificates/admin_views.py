@@ -19,6 +19,7 @@ from course.certificates.render import CertificateRenderError
 from course.certificates.views import bp, current_settings, pdf_response
 from course.clock import utcnow
 from course.extensions import db
+from course.unit_of_work import reads, writes, writes_late
 
 PREFIX = "/admin/certificates"
 
@@ -43,6 +44,7 @@ def _page_number() -> int:
 
 @bp.get(PREFIX)
 @admin_required
+@reads
 def admin_list():
     form, filters = _filters()
     page = _page_number()
@@ -64,6 +66,7 @@ def admin_list():
 
 @bp.get(PREFIX + "/export.csv")
 @admin_required
+@writes_late  # one audit row after the read; the lock only for it
 def admin_export_csv():
     _form, filters = _filters()
     body, _count = manage.export_csv(db.session, current_user, filters, utcnow())
@@ -77,6 +80,7 @@ def admin_export_csv():
 
 @bp.get(PREFIX + "/export.zip")
 @admin_required
+@writes_late  # one audit row after the read; the lock only for it
 def admin_export_zip():
     _form, filters = _filters()
     body, _count = manage.export_zip(db.session, current_user, filters, current_settings(), utcnow())
@@ -97,6 +101,7 @@ def _certificate_or_404(certificate_id: int):
 
 @bp.get(PREFIX + "/<int:certificate_id>")
 @admin_required
+@reads
 def admin_detail(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     return render_template(
@@ -114,6 +119,7 @@ def admin_detail(certificate_id: int):
 
 @bp.post(PREFIX + "/<int:certificate_id>/revoke")
 @admin_required
+@writes
 def admin_revoke(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     form = RevokeForm()
@@ -132,6 +138,7 @@ def admin_revoke(certificate_id: int):
 
 @bp.post(PREFIX + "/<int:certificate_id>/reissue")
 @admin_required
+@writes
 def admin_reissue(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     if not EmptyForm().validate_on_submit():
@@ -148,6 +155,7 @@ def admin_reissue(certificate_id: int):
 
 @bp.get(PREFIX + "/<int:certificate_id>/pdf")
 @admin_required
+@writes_late  # stores the PDF if rendering at issue failed
 def admin_pdf(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     try:
@@ -161,6 +169,7 @@ def admin_pdf(certificate_id: int):
 
 @bp.get(PREFIX + "/audit")
 @admin_required
+@reads
 def admin_audit():
     return render_template(
         "certificates/admin_audit.html",
@@ -172,6 +181,7 @@ def admin_audit():
 
 @bp.get(PREFIX + "/preview")
 @admin_required
+@reads
 def admin_preview():
     """The sample certificate, rendered by the issuing code path; nothing is stored."""
     form = PreviewForm(request.args)

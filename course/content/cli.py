@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from course.content.catalog import build_catalog
+from course.unit_of_work import reads
 
 cli = AppGroup("content", help="Check the course content files.")
 
@@ -16,6 +17,7 @@ cli = AppGroup("content", help="Check the course content files.")
 @cli.command("check")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--quizzes", "quizzes_dir", type=click.Path(file_okay=False, path_type=Path))
+@reads
 def check(directory: Path | None, quizzes_dir: Path | None) -> None:
     """Check DIRECTORY (default: CONTENT_DIR) and the quizzes; exit 1 when anything is wrong."""
     content_dir = directory or Path(current_app.config["CONTENT_DIR"])

@@ -11,26 +11,29 @@ from flask_login import current_user
 
 from course.access import public
 from course.accounts.forms import EmptyForm
+from course.certificates.views import issue_on_completion
 from course.clock import utcnow
 from course.content.access import current_catalog, lesson_or_404, module_or_404
 from course.content.job_aids import JobAidSheet, render_pdf, sheet_html
 from course.content.pages import lesson_page
 from course.extensions import db
 from course.i18n import current_language
-from course.progress.events import record_completion
 from course.progress.rules import next_lesson
 from course.progress.services import lesson_is_read, mark_read, read_lessons
+from course.unit_of_work import reads, writes
 
 bp = Blueprint("content", __name__)
 
 
 @bp.get("/")
 @public
+@reads
 def overview():
     return render_template("content/overview.html", catalog=current_catalog(), lang=current_language())
 
 
 @bp.get("/modules/<module_id>")
+@reads
 def module(module_id: str):
     module = module_or_404(module_id)
     read = read_lessons(db.session, current_user.id, module.id)
@@ -44,6 +47,7 @@ def module(module_id: str):
 
 
 @bp.get("/modules/<module_id>/<lesson_id>")
+@reads
 def lesson(module_id: str, lesson_id: str):
     module = module_or_404(module_id)
     lesson = lesson_or_404(module, lesson_id)
@@ -53,6 +57,7 @@ def lesson(module_id: str, lesson_id: str):
 
 
 @bp.post("/modules/<module_id>/<lesson_id>/read")
+@writes
 def mark_lesson_read(module_id: str, lesson_id: str):
     """The lesson's last button: record it as read, then go on (POST, redirect, GET)."""
     module = module_or_404(module_id)
@@ -60,7 +65,7 @@ def mark_lesson_read(module_id: str, lesson_id: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if mark_read(db.session, current_user, module, lesson.id, utcnow()):
-        record_completion()
+        issue_on_completion()
     db.session.commit()
     following = next_lesson(module, lesson.id)
     if following:
@@ -69,6 +74,7 @@ def mark_lesson_read(module_id: str, lesson_id: str):
 
 
 @bp.get("/pages/<page_id>")
+@reads
 def page(page_id: str):
     page = current_catalog().pages.get(page_id)
     if page is None:
@@ -77,6 +83,7 @@ def page(page_id: str):
 
 
 @bp.get("/modules/<module_id>/job-aid")
+@reads
 def job_aid(module_id: str):
     """The module's job aid as a web page; printing it gives the same one A4 sheet as the PDF."""
     module = module_or_404(module_id)
@@ -87,6 +94,7 @@ def job_aid(module_id: str):
 
 
 @bp.get("/modules/<module_id>/job-aid.pdf")
+@reads
 def job_aid_pdf(module_id: str):
     """The job aid as an A4 PDF, rendered once per content version and language."""
     module = module_or_404(module_id)

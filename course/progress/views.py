@@ -10,11 +10,13 @@ from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
 from course.progress.services import learner_progress, quiz_statuses
+from course.unit_of_work import reads
 
 bp = Blueprint("progress", __name__)
 
 
 @bp.get("/dashboard")
+@reads
 def dashboard():
     catalog = current_catalog()
     progress = learner_progress(db.session, current_user, catalog.modules)

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from course.accounts.models import User
 from course.clock import as_utc
-from course.database import start_write
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -310,7 +309,6 @@ def _update(session: Session, attempt: QuizAttempt, seen_version: int, **values:
     params = {"attempt_id": attempt.id, "seen_version": seen_version, "new_version": seen_version + 1, **values}
     # The answers were merged with the attempt as read; only that version may be overwritten.
     if attempt.version == seen_version:
-        start_write(session)
         if session.execute(statement, params).rowcount == 1:  # type: ignore[attr-defined]
             session.expire(attempt)
             return
@@ -327,7 +325,6 @@ def keep_pending(session: Session, attempt: QuizAttempt, responses: Mapping[str,
     """Set aside answers that arrived after the session expired (REL-2e); nothing is graded."""
     if attempt.status != IN_PROGRESS or not responses:
         return
-    start_write(session)
     attempt.pending = {"page": page, "answers": responses_to_json(responses)}
     session.flush()
 
@@ -337,7 +334,6 @@ def take_pending(session: Session, attempt: QuizAttempt) -> tuple[int, dict[str,
     pending = attempt.pending
     if not pending or attempt.status != IN_PROGRESS:
         return None
-    start_write(session)
     attempt.pending = None
     session.flush()
     return int(pending.get("page", 0)), responses_from_json(pending.get("answers"))
