@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from course.caches import bump_generation
 from course.privacy.registry import contributors, plain
 
 EXPORT_FORMAT = "frontline-export-1"
@@ -25,4 +26,5 @@ def erase_user(session: Session, user: Any, now: datetime) -> None:
     are withdrawn without the name."""
     for contributor in reversed(contributors()):
         contributor.erase(session, user, now)
+    bump_generation(session)  # every worker forgets the name it may keep in memory
     session.flush()

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from course.accounts.models import User
+from course.caches import LRU
 from course.clock import as_utc
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
@@ -167,8 +168,7 @@ def _insert(
 
 
 # Quiz versions never change once stored, so each process keeps the ones it has read.
-_CONTENT: dict[str, dict[str, Question]] = {}
-_CONTENT_LIMIT = 64
+_CONTENT: LRU[str, dict[str, Question]] = LRU(64)
 
 
 def store_content(session: Session, quiz: Quiz, quizzes: Mapping[str, Quiz], now: datetime) -> None:
@@ -191,9 +191,8 @@ def content_questions(session: Session, content_hash: str) -> dict[str, Question
     if questions is None:
         data = session.scalar(select(QuizContent.questions).where(QuizContent.content_hash == content_hash))
         questions = content_from_json(data or {})
-        if len(_CONTENT) >= _CONTENT_LIMIT:
-            _CONTENT.pop(next(iter(_CONTENT)))
-        _CONTENT[content_hash] = questions
+        if data is not None:  # a version not stored yet (or rolled back) is looked up again next time
+            _CONTENT.put(content_hash, questions)
     return questions
 
 
