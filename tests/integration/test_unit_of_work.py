@@ -152,6 +152,7 @@ def _attempt(world: World, submitted: bool = False, right: bool = True) -> str:
 
 
 def case_login(w: World):
+    w.app.config["CLOCK"].advance(minutes=1)  # a new last_login_at: the login writes on both engines
     client = w.app.test_client()
     return lambda: client.post(
         "/login", data={"email": w.learner.email, "password": PASSWORD, "csrf_token": csrf_token(client)}
