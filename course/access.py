@@ -1,6 +1,8 @@
 """Deny by default (AC-1): every endpoint needs a login unless its view is marked @public.
 
-Admin views additionally need the admin role, checked on the server (AC-2).
+Admin views additionally need the admin role, checked on the server (AC-2). A trainer may open
+only the admin views marked @trainer_allowed: views whose every query about learners goes
+through the trainer's scope (course/cohorts/scope.py). Everything else stays admin-only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,27 @@ def public(view: F) -> F:
     """Mark a view as reachable without logging in; the allowlist is the set of these."""
     view.is_public = True  # type: ignore[attr-defined]
     return view
+
+
+def trainer_allowed(view: F) -> F:
+    """Let trainers open this admin view too: it must read learners only through the scope."""
+    view.trainer_allowed = True  # type: ignore[attr-defined]
+    return view
+
+
+def staff_may_open(view: Callable | None) -> bool:
+    """Admins open every admin view; trainers only those marked @trainer_allowed (AC-2)."""
+    if not current_user.is_authenticated:
+        return False
+    if current_user.role == "admin":
+        return True
+    return current_user.role == "trainer" and getattr(view, "trainer_allowed", False)
+
+
+def staff_required() -> None:
+    """A blueprint's before_request: admins, or trainers on @trainer_allowed views; else 403."""
+    if not staff_may_open(current_app.view_functions.get(request.endpoint or "")):
+        abort(403)
 
 
 def admin_required(view: F) -> F:

@@ -87,6 +87,8 @@ def _import_models() -> None:
     from course import caches as _caches  # noqa: F401 - the cache generation row
     from course.accounts import models as _accounts  # noqa: F401
     from course.certificates import models as _certificates  # noqa: F401
+    from course.cohorts import models as _cohorts  # noqa: F401
+    from course.mail import models as _mail  # noqa: F401
     from course.progress import models as _progress  # noqa: F401
     from course.quizzes import models as _quizzes  # noqa: F401
 
@@ -98,14 +100,19 @@ def _register_blueprints(app: Flask) -> None:
     from course.admin import views as admin
     from course.certificates import cli as certificates_cli
     from course.certificates import views as certificates
+    from course.cohorts import cli as cohorts_cli
+    from course.cohorts import import_views  # noqa: F401 - registers the import routes on cohorts.bp
+    from course.cohorts import views as cohorts
     from course.content import cli as content_cli
     from course.content import views as content
+    from course.mail import cli as mail_cli
+    from course.mail import views as mail
     from course.privacy import views as privacy
     from course.progress import views as progress
     from course.quizzes import cli as quizzes_cli
     from course.quizzes import views as quizzes
 
-    for module in (content, accounts, progress, admin, health, i18n, privacy):
+    for module in (content, accounts, progress, admin, health, i18n, privacy, cohorts, mail):
         app.register_blueprint(module.bp)
     app.cli.add_command(content_cli.cli)
     app.cli.add_command(accounts_cli.cli)
@@ -114,3 +121,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates.bp)
     app.cli.add_command(quizzes_cli.cli)
     app.cli.add_command(certificates_cli.cli)
+    app.cli.add_command(cohorts_cli.cli)
+    app.cli.add_command(mail_cli.cli)

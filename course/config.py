@@ -30,7 +30,27 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "SESSION_MAX_HOURS": ("12", "log out this many hours after login, however active"),
     "PROXY_HOPS": ("0", "number of reverse proxies in front (for the client IP)"),
     "LOG_LEVEL": ("INFO", "logging level"),
+    "SMTP_HOST": ("", "SMTP server for e-mail; empty: no e-mail, links are shown to the admin instead"),
+    "SMTP_PORT": ("587", "SMTP server port"),
+    "SMTP_USERNAME": ("", "SMTP login; empty: no login"),
+    "SMTP_PASSWORD": ("", "SMTP password"),
+    "SMTP_SECURITY": ("starttls", "starttls, ssl (implicit TLS, usually port 465) or none (a local relay only)"),
+    "MAIL_FROM": ("Frontline <noreply@localhost>", "the From address of every e-mail"),
+    "MAIL_MAX_ATTEMPTS": ("8", "attempts before an e-mail is marked failed (back-off doubles, from 1 minute)"),
+    "MAIL_TIMEOUT_SECONDS": ("30", "how long the worker waits for the SMTP server"),
+    "INVITATION_DAYS": ("14", "how long the set-password link of an invitation works"),
+    "REMINDER_STALLED_DAYS": ("7", "days without reading before a learner of a cohort with a due date is reminded"),
+    "IMPORT_MAX_BYTES": ("2097152", "largest enrolment CSV accepted, in bytes"),
+    "IMPORT_MAX_CHANGED_SHARE": ("0.25", "an import may change at most this share of existing learner accounts"),
 }
+INT_SETTINGS = (
+    "SMTP_PORT",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_TIMEOUT_SECONDS",
+    "INVITATION_DAYS",
+    "REMINDER_STALLED_DAYS",
+    "IMPORT_MAX_BYTES",
+)
 
 
 def instance_secret_key(instance_path: Path) -> str:
@@ -125,6 +145,13 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_MAX_HOURS"])
     config["PROXY_HOPS"] = int(str(setting("PROXY_HOPS")))
     config["LOG_LEVEL"] = str(setting("LOG_LEVEL"))
+    for name in ("SMTP_HOST", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_SECURITY", "MAIL_FROM"):
+        config[name] = str(setting(name))
+    for name in INT_SETTINGS:
+        config[name] = int(str(setting(name)))
+    config["IMPORT_MAX_CHANGED_SHARE"] = float(str(setting("IMPORT_MAX_CHANGED_SHARE")))
+    if config["SMTP_SECURITY"] not in ("starttls", "ssl", "none"):
+        raise ConfigError("SMTP_SECURITY must be starttls, ssl or none")
     _resolve_secret_key(config, instance_path, environ)
 
 

@@ -172,8 +172,35 @@ class LimitedFormDataParser(FormDataParser):
         return result
 
 
+# Room for the form's other fields and the multipart framing around an uploaded file.
+UPLOAD_OVERHEAD = 64 * 1024
+
+
+def upload_limit(setting: str):
+    """Let this view accept a body of up to `config[setting]` bytes (plus the form around it)
+    instead of MAX_CONTENT_LENGTH (OUT-7): for file uploads that are larger by nature."""
+
+    def mark(view):
+        view.upload_limit = setting
+        return view
+
+    return mark
+
+
 class LimitedRequest(Request):
     form_data_parser_class = LimitedFormDataParser
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        view = current_app.view_functions.get(self.endpoint or "") if current_app else None
+        setting = getattr(view, "upload_limit", None)
+        if setting:
+            return int(current_app.config[setting]) + UPLOAD_OVERHEAD
+        return Request.max_content_length.fget(self)  # type: ignore[attr-defined]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        Request.max_content_length.fset(self, value)  # type: ignore[attr-defined]
 
 
 def init_app(app: Flask) -> None:

@@ -70,7 +70,12 @@ class PasswordResetForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(
-        _l("Role"), choices=[SelectChoice("learner", _l("Learner")), SelectChoice("admin", _l("Administrator"))]
+        _l("Role"),
+        choices=[
+            SelectChoice("learner", _l("Learner")),
+            SelectChoice("trainer", _l("Trainer")),
+            SelectChoice("admin", _l("Administrator")),
+        ],
     )
 
 

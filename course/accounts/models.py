@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import db
 
 ROLE_LEARNER = "learner"
 ROLE_ADMIN = "admin"
+# Sees only the learners of their cohorts or region scope (course/cohorts/scope.py).
+ROLE_TRAINER = "trainer"
 
 
 class User(db.Model):
@@ -32,6 +34,8 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # DATA-2: set when the account was erased; the row stays, without personal data, for statistics.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The weekly reminder e-mail to learners who stalled (course/mail/reminders.py) is skipped.
+    reminders_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # Flask-Login protocol
     is_authenticated = True
@@ -43,6 +47,10 @@ class User(db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == ROLE_TRAINER
 
 
 class LoginFailure(db.Model):

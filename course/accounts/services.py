@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, LoginFailure, PasswordReset, User
+from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, ROLE_TRAINER, LoginFailure, PasswordReset, User
 from course.accounts.passwords import (
     DUMMY_HASH,
     hash_password,
@@ -25,7 +25,7 @@ from course.clock import as_utc
 from course.problems import N_
 from course.readcache import cached_read
 
-ROLES = (ROLE_LEARNER, ROLE_ADMIN)
+ROLES = (ROLE_LEARNER, ROLE_TRAINER, ROLE_ADMIN)
 RESET_TOKEN_BYTES = 32  # 256 bits from `secrets`; ASVS asks for at least 128
 INVALID_RESET = N_("This link is not valid any more. Ask your administrator for a new one.")
 
@@ -200,7 +200,7 @@ def _session_user(session: Session, user_id: int) -> SessionUser | None:
 
 
 def set_role(user: User, role: str, actor: User | SessionUser) -> None:
-    """Make `user` a learner or an admin; their sessions end, so the new role starts cleanly."""
+    """Make `user` a learner, a trainer or an admin; their sessions end, so the new role starts cleanly."""
     if role not in ROLES:
         raise AccountError(N_("Choose a role from the list."))
     if user.id == actor.id and role != ROLE_ADMIN:

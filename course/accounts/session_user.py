@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course.accounts.models import ROLE_ADMIN, User
+from course.accounts.models import ROLE_ADMIN, ROLE_TRAINER, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,10 @@ class SessionUser:
     @property
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == ROLE_TRAINER
 
     @classmethod
     def of(cls, user: User) -> SessionUser:

@@ -143,6 +143,18 @@ def password():
     return render_template("accounts/password.html", form=form), 400 if form.errors else 200
 
 
+@bp.post("/account/reminders")
+@writes
+def reminders():
+    """Turn the weekly reminder e-mail off, or back on."""
+    if EmptyForm().validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        user.reminders_opt_out = not user.reminders_opt_out
+        db.session.commit()
+        flash(_("Reminders are off.") if user.reminders_opt_out else _("Reminders are on."), "success")
+    return redirect(url_for("accounts.account"), 303)
+
+
 RESET_SESSION_KEY = "reset_token"
 
 

@@ -1,5 +1,8 @@
 """The learners report: filter, sort, page, and a CSV export safe to open in a spreadsheet.
 
+Every query starts from `visible_learners(actor)` (course/cohorts/scope.py): a trainer's report,
+search, CSV and page count cover their learners only.
+
 Use cases: a session passed in, no request. Every parameter that reaches SQL comes from an
 allowlist or is a bound value (OUT-5): sort keys map to columns here, never `text(user input)`;
 the search text is a LIKE pattern with its wildcards escaped.
@@ -15,7 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, User
+from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, ROLE_TRAINER, User
+from course.cohorts.models import CohortMember
+from course.cohorts.scope import Actor, visible_learners
 from course.content.types import Module
 from course.database import like_pattern
 from course.progress.models import LessonRead
@@ -29,7 +34,12 @@ SORTS = {
     "registered": (User.created_at.desc(), User.id),
     "progress": (User.full_name, User.id),  # then by progress, in Python: it is not a column
 }
-ROLES = {"learner": (ROLE_LEARNER,), "admin": (ROLE_ADMIN,), "any": (ROLE_LEARNER, ROLE_ADMIN)}
+ROLES = {
+    "learner": (ROLE_LEARNER,),
+    "trainer": (ROLE_TRAINER,),
+    "admin": (ROLE_ADMIN,),
+    "any": (ROLE_LEARNER, ROLE_TRAINER, ROLE_ADMIN),
+}
 # OUT-4: a cell starting with one of these is a formula to Excel and LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,6 +54,7 @@ class LearnerQuery:
     sort: str = "name"
     role: str = "learner"
     page: int = 1
+    cohort: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +69,21 @@ def parse_query(args: Mapping[str, str]) -> LearnerQuery:
     """The report parameters, or BadQuery; `page` beyond the last page is clamped later."""
     text = (args.get("q") or "").strip()
     sort, role = args.get("sort") or "name", args.get("role") or "learner"
-    page = args.get("page") or "1"
+    page, cohort = args.get("page") or "1", args.get("cohort") or ""
     if len(text) > MAX_TEXT or sort not in SORTS or role not in ROLES:
         raise BadQuery(sort)
     if not page.isdigit() or len(page) > 9 or int(page) < 1:
         raise BadQuery(page)
-    return LearnerQuery(text, sort, role, int(page))
+    if cohort and (not cohort.isdigit() or len(cohort) > 9):
+        raise BadQuery(cohort)
+    return LearnerQuery(text, sort, role, int(page), int(cohort) if cohort else None)
 
 
-def _matching(query: LearnerQuery):
-    statement = select(User).where(User.role.in_(ROLES[query.role]))
+def _matching(actor: Actor, query: LearnerQuery):
+    statement = visible_learners(actor).where(User.role.in_(ROLES[query.role]))
+    if query.cohort is not None:
+        member = select(CohortMember.user_id).where(CohortMember.cohort_id == query.cohort)
+        statement = statement.where(User.id.in_(member))
     if query.text:
         # ILIKE folds every alphabet on both engines (SQLite's lower() is replaced: database.py).
         pattern = like_pattern(query.text)
@@ -87,9 +103,9 @@ def _progress(session: Session, users: Sequence[User], modules: Sequence[Module]
     return [(user, course_progress(modules, reads.get(user.id, []))) for user in users]
 
 
-def learner_report(session: Session, modules: Sequence[Module], query: LearnerQuery) -> ReportPage:
+def learner_report(session: Session, actor: Actor, modules: Sequence[Module], query: LearnerQuery) -> ReportPage:
     """One page of the report: users matching the query, each with their course progress."""
-    statement = _matching(query)
+    statement = _matching(actor, query)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     pages = max(1, -(-total // PER_PAGE))
     page = min(query.page, pages)
@@ -104,9 +120,11 @@ def learner_report(session: Session, modules: Sequence[Module], query: LearnerQu
     return ReportPage(rows, total, page, pages)
 
 
-def all_rows(session: Session, modules: Sequence[Module], query: LearnerQuery) -> list[tuple[User, CourseProgress]]:
+def all_rows(
+    session: Session, actor: Actor, modules: Sequence[Module], query: LearnerQuery
+) -> list[tuple[User, CourseProgress]]:
     """Every matching user, in the query's order, for the CSV export."""
-    users = session.scalars(_matching(query).order_by(*SORTS[query.sort])).all()
+    users = session.scalars(_matching(actor, query).order_by(*SORTS[query.sort])).all()
     rows = _progress(session, users, modules)
     if query.sort == "progress":
         rows.sort(key=lambda row: -row[1].percent)

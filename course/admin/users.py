@@ -15,6 +15,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required
 
+from course.access import trainer_allowed
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.accounts.forms import EmptyForm, RoleForm
 from course.accounts.models import User
@@ -25,9 +26,16 @@ from course.certificates.forms import STATUS_LABELS
 from course.certificates.services import learner_certificates
 from course.certificates.services import status_of as certificate_status
 from course.clock import utcnow
+from course.cohorts.forms import RegionScopeForm
+from course.cohorts.models import Cohort, CohortMember
+from course.cohorts.scope import visible_cohorts, visible_learner
+from course.cohorts.services import region_scopes
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
+from course.mail.models import KIND_RESET
+from course.mail.outbox import enqueue
+from course.mail.settings import mail_enabled
 from course.privacy.forms import EraseForm
 from course.privacy.services import erase_user
 from course.problems import N_
@@ -40,7 +48,8 @@ log = logging.getLogger("frontline.admin")
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    """The account, if the actor may see it (a trainer: only their learners); else 404 (AC-3)."""
+    user = visible_learner(db.session, current_user, user_id)
     if user is None:
         abort(404)
     return user
@@ -62,11 +71,16 @@ def _refused(user: User, refusal: AccountError):
 
 
 @bp.get("/users/<int:user_id>")
+@trainer_allowed
 @reads
 def user_detail(user_id: int):
     """The account, and the learner's progress as the learner sees it: lessons, quizzes with
-    every graded attempt, certificates."""
+    every graded attempt, certificates. Trainers see it for their learners, without the
+    account actions."""
     user, catalog, now = _user_or_404(user_id), current_catalog(), utcnow()
+    cohorts = db.session.scalars(
+        visible_cohorts(current_user).join(CohortMember).where(CohortMember.user_id == user.id).order_by(Cohort.name)
+    ).all()
     return render_template(
         "admin/user.html",
         user=user,
@@ -85,6 +99,10 @@ def user_detail(user_id: int):
         certificate_status=certificate_status,
         certificate_labels=STATUS_LABELS,
         format_code=format_code,
+        cohorts=cohorts,
+        scopes=region_scopes(db.session, user.id) if user.is_trainer else [],
+        scope_form=RegionScopeForm(),
+        mail_enabled=mail_enabled(current_app.config),
     )
 
 
@@ -123,9 +141,18 @@ def user_active(user_id: int):
 @bp.post("/users/<int:user_id>/reset-link")
 @writes
 def user_reset_link(user_id: int):
+    """With e-mail set up, the link goes to the learner through the outbox; without, it is
+    shown here once, for the admin to pass on."""
     user = _user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if mail_enabled(current_app.config):
+        if user.erased_at is not None:
+            return _refused(user, AccountError(N_("This account was erased.")))
+        enqueue(db.session, KIND_RESET, user, utcnow(), actor_id=current_user.id)
+        db.session.commit()
+        _audit("admin_reset_mail", user)
+        return _done(user, _("A password reset link will be e-mailed to %(email)s.", email=user.email))
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     try:
         token = issue_reset(db.session, user, current_user, utcnow(), timedelta(minutes=minutes))

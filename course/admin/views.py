@@ -1,4 +1,6 @@
-"""Admin views; every one needs the admin role (AC-2), checked for the whole blueprint."""
+"""Admin views; every one needs the admin role (AC-2), checked for the whole blueprint, except
+those marked @trainer_allowed, which trainers may open too: their learner queries go through the
+trainer's scope (course/cohorts/scope.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from course.access import admin_required
+from course.access import staff_required, trainer_allowed
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.admin import reports
 from course.clock import utcnow
+from course.cohorts.models import Cohort
+from course.cohorts.scope import visible_cohorts
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
@@ -21,10 +25,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger("frontline.admin")
 
 
-@bp.before_request
-@admin_required
-def require_admin() -> None:
-    return None
+bp.before_request(staff_required)
 
 
 def _query() -> reports.LearnerQuery:
@@ -35,11 +36,12 @@ def _query() -> reports.LearnerQuery:
 
 
 @bp.get("/")
+@trainer_allowed
 @reads
 def learners():
     """The learners report: search by name or e-mail, sort from a fixed list, 50 per page."""
     catalog, query = current_catalog(), _query()
-    report = reports.learner_report(db.session, catalog.modules, query)
+    report = reports.learner_report(db.session, current_user, catalog.modules, query)
     return render_template(
         "admin/learners.html",
         report=report,
@@ -49,15 +51,17 @@ def learners():
         lang=current_language(),
         org_types=ORG_TYPES,
         regions=REGIONS,
+        cohorts=db.session.scalars(visible_cohorts(current_user).order_by(Cohort.name)).all(),
     )
 
 
 @bp.get("/learners.csv")
+@trainer_allowed
 @reads
 def learners_csv():
     """The same report as CSV for a spreadsheet: every cell defused (OUT-4)."""
     query = _query()
-    rows = reports.all_rows(db.session, current_catalog().modules, query)
+    rows = reports.all_rows(db.session, current_user, current_catalog().modules, query)
     header = [_("Name"), _("E-mail"), _("Organisation type"), _("Region"), _("Registered"), _("Course progress")]
     body = reports.to_csv(
         header,

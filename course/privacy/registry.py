@@ -14,7 +14,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 # Export order; erasure runs in reverse, so accounts (the name and e-mail) go last.
-DOMAINS = ("accounts", "progress", "quizzes", "certificates")
+DOMAINS = ("accounts", "progress", "quizzes", "certificates", "cohorts", "mail")
 
 Rows = list[dict[str, Any]]
 

@@ -1,4 +1,5 @@
-"""The learner's dashboard: modules in order with progress, and where to continue."""
+"""The learner's dashboard: modules in order with progress, where to continue, and the due dates
+of their cohorts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from course.clock import utcnow
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
+from course.mail.reminders import dashboard_dues
 from course.progress.services import learner_progress, quiz_statuses
 from course.unit_of_work import reads
 
@@ -20,7 +22,14 @@ bp = Blueprint("progress", __name__)
 def dashboard():
     catalog = current_catalog()
     progress = learner_progress(db.session, current_user, catalog.modules)
-    quizzes = quiz_statuses(db.session, current_user, catalog.quizzes, utcnow())
+    now = utcnow()
+    quizzes = quiz_statuses(db.session, current_user, catalog.quizzes, now)
+    dues = dashboard_dues(db.session, current_user.id, progress.percent, now.date())
     return render_template(
-        "progress/dashboard.html", progress=progress, catalog=catalog, lang=current_language(), quizzes=quizzes
+        "progress/dashboard.html",
+        progress=progress,
+        catalog=catalog,
+        lang=current_language(),
+        quizzes=quizzes,
+        dues=dues,
     )

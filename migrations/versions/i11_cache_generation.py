@@ -1,14 +1,14 @@
 """caches: one generation row, bumped when every worker must clear its caches (DATA-2)
 
 Revision ID: i11_cache_generation
-Revises: 0004_password_reset
+Revises: i14_cohorts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i11_cache_generation"
-down_revision = "0004_password_reset"
+down_revision = "i14_cohorts"
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from course.content.access import current_catalog
 from tests.e2e.conftest import LiveServer, register_and_login
 from tests.unit.certificates.pdfcheck import pdf_pages, pdf_text
 
-HOTLINE = "0 800 505 501"  # the 527 line from a landline (brief 5.1), in the referral job aid
+HOTLINE = "0 800 500 335"  # La Strada-Ukraine's national hotline (brief 5.3), in the referral job aid, unbroken
 LANGUAGE_BUTTON = {"uk": "header button[name=lang][value=uk]", "en": "header button[name=lang][value=en]"}
 
 

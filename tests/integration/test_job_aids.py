@@ -150,4 +150,4 @@ def test_module_without_a_job_aid_file_has_no_job_aid_page(database_url, tmp_pat
 def test_content_check_on_the_bundled_course_is_clean(app):
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"ok: 6 modules, \d+ lessons, 7 quizzes, \d+ questions, languages uk en\n", result.output)
+    assert re.fullmatch(r"ok: 7 modules, \d+ lessons, 8 quizzes, \d+ questions, languages uk en\n", result.output)

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import secrets
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -55,6 +56,30 @@ def exercise(app, client, user) -> None:
                 fill_row(Certificate, code=secrets.token_hex(8), user_id=user.id, holder_name=user.full_name, pdf=pdf)
             )
             db.session.commit()
+    if "cohorts.cohorts" in app.view_functions:
+        _cohort_rows(app, user)
+
+
+def _cohort_rows(app, user) -> None:
+    """A cohort membership, a trainer's cohort and region, an import item and an outbox message."""
+    from course.cohorts.models import Cohort, CohortMember, CohortTrainer, ImportBatch, ImportItem, TrainerRegion
+    from course.mail.models import OutboxMessage
+
+    with app.app_context():
+        cohort = fill_row(Cohort, name=f"Cohort {user.id}", starts_on=date(2026, 11, 1))
+        batch = fill_row(ImportBatch, created_by_id=None, counts={})
+        db.session.add_all([cohort, batch])
+        db.session.flush()
+        db.session.add_all(
+            [
+                fill_row(CohortMember, cohort_id=cohort.id, user_id=user.id, batch_id=batch.id),
+                fill_row(CohortTrainer, cohort_id=cohort.id, user_id=user.id),
+                fill_row(TrainerRegion, user_id=user.id, region="lviv"),
+                fill_row(ImportItem, batch_id=batch.id, user_id=user.id, previous={"full_name": user.full_name}),
+                fill_row(OutboxMessage, user_id=user.id, to_address=user.email, params={}, created_by_id=None),
+            ]
+        )
+        db.session.commit()
 
 
 def test_every_foreign_key_to_a_user_is_classified_DATA_1(app):

@@ -66,6 +66,32 @@ LAW_NUMBER = re.compile(
 SOURCE_KEY = re.compile(r"\[(?P<key>[SD]\d+)\]")
 YEARS = range(1900, 2100)
 
+# Numbers written out in words ("тисяча сто сорок три", "до тисячі восьмисот", "one hundred and
+# twenty") would slip past every check above, and read oddly next to the digits used elsewhere.
+# Small numbers in prose ("two children", "три елементи") and a word after a figure ("6,9 млн",
+# "49.6 million", "20 thousand") are fine; what is caught is two number words in a row, or a
+# hundreds or thousands word standing where a figure belongs.
+_UK_NUMBER = (
+    r"нуль|один|одна|одно|одного|одній|два|дві|двох|двом|три|трьох|чотири|чотирьох|п'ят\w*|шіст\w*|шест\w*"
+    r"|сім|семи|вісім|восьми|дев'ят\w*|десят\w*|\w+надцят\w*|двадцят\w*|тридцят\w*|сорок\w*"
+    r"|\w+десят\w*|дев'яност\w*|сто|ста|двісті|\w+ста|\w+сот|тисяч\w*|мільйон\w*"
+)
+_EN_NUMBER = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty"
+    r"|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?"
+)
+_NUMBER_WORD = rf"(?:{_UK_NUMBER}|{_EN_NUMBER})"
+_JOINER = r"(?:[ \u00a0\n-]|\s+(?:і|й|та|and)\s+)"
+SPELLED_RUN = re.compile(
+    rf"(?<![\w'])(?<!\d[ \u00a0])(?<!\d\n){_NUMBER_WORD}(?:{_JOINER}{_NUMBER_WORD})+(?![\w'])",
+    re.IGNORECASE,
+)
+SPELLED_LARGE = re.compile(
+    r"(?<![\w'])(?<!\d[ \u00a0])(?<!\d\n)(?:сто|двісті|триста|чотириста|п'ятсот|шістсот|сімсот|вісімсот|дев'ятсот"
+    r"|тисяча|hundred|thousand)(?![\w'])",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:
@@ -120,6 +146,17 @@ def law_numbers(text: str) -> list[Fact]:
         for m in LAW_NUMBER.finditer(text)
         if not (m.group("number").isdigit() and int(m.group("number")) in YEARS)
     ]
+
+
+def spelled_numbers(text: str) -> list[Fact]:
+    """Figures written out in words, which the course must write in digits (ids such as
+    `{#twenty-three}` and link targets are names, not figures)."""
+    text = re.sub(r"\{#[^}]*\}|\]\([^)]*\)", lambda m: " " * len(m.group(0)), text)
+    found = {m.start(): m for m in SPELLED_RUN.finditer(text)}
+    for match in SPELLED_LARGE.finditer(text):
+        if not any(start <= match.start() < other.end() for start, other in found.items()):
+            found[match.start()] = match
+    return [Fact("words", m.group(0), _line(text, start)) for start, m in sorted(found.items())]
 
 
 def source_keys(text: str) -> list[Fact]:

@@ -139,3 +139,20 @@ def test_every_bundled_job_aid_prints_on_one_page_at_full_size(sheet, tmp_path):
     text = pdf_text(path).replace("\u00a0", " ")
     assert sheet.title in text
     assert "527" in text
+
+
+# Issue 15: a sheet kept by the phone needs the reader's own referral contacts and the date the
+# numbers were last checked (numbers change); both must survive into the printed PDF.
+LOCAL_CONTACTS = {
+    "en": ("Your local contacts", "Numbers checked on:"),
+    "uk": ("Ваші місцеві контакти", "Номери перевірено:"),
+}
+
+
+@pytest.mark.parametrize("sheet", list(bundled_sheets()))
+def test_every_bundled_job_aid_prints_a_blank_for_local_contacts_and_a_checked_on_date(sheet, tmp_path):
+    heading, checked_on = LOCAL_CONTACTS[sheet.lang]
+    assert sheet.body_html.count("<td></td>") >= 4, "the contacts table needs empty cells to write in"
+    text = pdf_text(write_pdf(tmp_path, render(sheet).pdf)).replace("\u00a0", " ")
+    assert heading in text
+    assert checked_on in text and "____" in text

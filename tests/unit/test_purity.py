@@ -21,6 +21,9 @@ CORE = [
     "course.accounts.passwords",
     "course.accounts.validation",
     "course.accounts.choices",
+    "course.cohorts.csvfile",
+    "course.mail.compose",
+    "course.mail.smtp",
 ]
 CORE += [
     f"course.{name}"
@@ -29,6 +32,7 @@ CORE += [
         "quizzes.loader",
         "quizzes.scoring",
         "quizzes.question_types",
+        "quizzes.item_checks",
         "certificates.types",
         "certificates.eligibility",
     )

@@ -73,3 +73,37 @@ def test_content_check_lists_quiz_problems(app, tmp_path):
     )
     assert result.exit_code == 1
     assert "two-correct-single.en.md:7: the question 'q-two' is single choice but has 2 correct" in result.output
+
+
+def test_content_check_prints_item_writing_warnings_and_passes_without_strict(app, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "course", content)
+    result = app.test_cli_runner().invoke(
+        args=["content", "check", str(content), "--quizzes", str(content / "quizzes")]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{content}/quizzes/basics.en.md:20: the question 'q-elements': ticking every option scores 50%" in (
+        result.stdout
+    )
+    assert "4 warning(s) about how questions are written" in result.stderr
+    assert result.stdout.rstrip().endswith("languages uk en")
+
+
+def test_content_check_strict_turns_item_writing_warnings_into_errors(app, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "course", content)
+    result = app.test_cli_runner().invoke(
+        args=["content", "check", str(content), "--quizzes", str(content / "quizzes"), "--strict"]
+    )
+    assert result.exit_code == 1
+    assert f"{content}/quizzes/basics.uk.md:1: 1 of 4 questions (25%) are true/false" in result.stdout
+    assert "4 error(s) (--strict)" in result.stderr
+
+
+def test_the_bundled_course_passes_content_check_strict(app):
+    """The shipped quizzes follow the item-writing rules they ask of every author (issue 15)."""
+    root = DATA.parent.parent
+    args = ["content", "check", str(root / "content"), "--quizzes", str(root / "quizzes"), "--strict"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ok: ")

@@ -20,6 +20,7 @@ CORE = [
     "snapshot",
     "gift",
     "gift_convert",
+    "item_checks",
 ]
 
 

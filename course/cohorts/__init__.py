@@ -1,0 +1,1 @@
+"""Cohorts of learners, trainers scoped to them, and bulk enrolment from CSV."""
