@@ -362,19 +362,30 @@ def case_trainer_remove_region(w: World):
     return _post(w.admin_client, f"/admin/cohorts/trainers/{trainer}/regions/{scope_id}/remove", url)
 
 
+def case_outbox_decide(w: World):
+    from course.mail import outbox
+
+    with w.app.app_context():
+        message = outbox.enqueue(db.session, "reminder", db.session.get(User, w.learner.id), w.app.config["CLOCK"]())
+        outbox.mark_unconfirmed(message, "the worker stopped mid-send")
+        db.session.commit()
+        message_id = message.id
+    return _post(w.admin_client, f"/admin/mail/{message_id}/decide", "/admin/mail", action="resend")
+
+
 # Writing endpoints merged from other branches that have no case here yet. Listed, so the
 # test below still fails for any further writing endpoint without a case; shrink it.
 NOT_YET_COVERED = {
     "cohorts.apply",
     "cohorts.import_check",
     "cohorts.undo",
-    "mail.decide",
 }
 
 CASES: dict[str, Callable[[World], Callable]] = {
     "accounts.reminders": case_reminders,
     "cohorts.create": case_cohort_create,
     "cohorts.archive": case_cohort_archive,
+    "mail.decide": case_outbox_decide,
     "cohorts.edit": case_cohort_edit,
     "cohorts.add_trainer": case_cohort_add_trainer,
     "cohorts.remove_trainer": case_cohort_remove_trainer,
