@@ -111,6 +111,8 @@ def _register_blueprints(app: Flask) -> None:
     from course.progress import views as progress
     from course.quizzes import cli as quizzes_cli
     from course.quizzes import views as quizzes
+    from course.reports import cli as reports_cli
+    from course.reports import views as reports
 
     for module in (content, accounts, progress, admin, health, i18n, privacy, cohorts, mail):
         app.register_blueprint(module.bp)
@@ -123,3 +125,5 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(certificates_cli.cli)
     app.cli.add_command(cohorts_cli.cli)
     app.cli.add_command(mail_cli.cli)
+    app.register_blueprint(reports.bp)
+    app.cli.add_command(reports_cli.cli)

@@ -42,6 +42,8 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "REMINDER_STALLED_DAYS": ("7", "days without reading before a learner of a cohort with a due date is reminded"),
     "IMPORT_MAX_BYTES": ("2097152", "largest enrolment CSV accepted, in bytes"),
     "IMPORT_MAX_CHANGED_SHARE": ("0.25", "an import may change at most this share of existing learner accounts"),
+    "REPORT_SUPPRESS_BELOW": ("5", "reports show counts from 1 to this minus 1 as '< N' (small communities)"),
+    "REPORT_MIN_N": ("30", "item analysis flags a question only with at least this many answers"),
 }
 INT_SETTINGS = (
     "SMTP_PORT",
@@ -152,7 +154,17 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
     config["IMPORT_MAX_CHANGED_SHARE"] = float(str(setting("IMPORT_MAX_CHANGED_SHARE")))
     if config["SMTP_SECURITY"] not in ("starttls", "ssl", "none"):
         raise ConfigError("SMTP_SECURITY must be starttls, ssl or none")
+    for name in ("REPORT_SUPPRESS_BELOW", "REPORT_MIN_N"):
+        config[name] = _positive(name, setting(name))
     _resolve_secret_key(config, instance_path, environ)
+
+
+def _positive(name: str, value: object) -> int:
+    """A whole number of at least 1, or ConfigError naming the setting."""
+    text = str(value).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def _listed(value: object) -> list[str]:

@@ -35,6 +35,35 @@ class QuizAttempt(db.Model):
             postgresql_where=text("status = 'in_progress'"),
         ),
         Index("ix_quiz_attempt_user_quiz", "user_id", "quiz_id"),
+        # The reports (issue 13) read only these columns: an index holding them all lets both
+        # engines count attempts without reading the wide rows (snapshot, answers, results).
+        Index(
+            "ix_quiz_attempt_report",
+            "user_id",
+            "quiz_id",
+            "content_hash",
+            "status",
+            "is_practice",
+            "started_at",
+            "is_passed",
+            "percent",
+            "score",
+            "finished_at",
+            "lang",
+        ),
+        # The item analysis ranks each learner's attempts at one quiz in this order.
+        Index(
+            "ix_quiz_attempt_items",
+            "quiz_id",
+            "user_id",
+            "started_at",
+            "content_hash",
+            "status",
+            "is_practice",
+            "score",
+            "percent",
+            "lang",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +73,9 @@ class QuizAttempt(db.Model):
     quiz_id: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64))
     is_practice: Mapped[bool] = mapped_column(default=False)
+    # The learner's language when the attempt started: item analysis compares uk and en
+    # figures of the same question (issue 13). NULL for attempts from before it was kept.
+    lang: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS)
     version: Mapped[int] = mapped_column(default=0)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -148,6 +148,7 @@ def _insert(
         quiz_id=quiz_id,
         content_hash=content_hash,
         is_practice=practice_of is not None,
+        lang=learner.locale,
         status=IN_PROGRESS,
         version=0,
         snapshot=snapshot,

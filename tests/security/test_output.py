@@ -36,6 +36,7 @@ SAFE_FILTER_SITES = {
     "course/templates/quizzes/show.html",
     "course/templates/quizzes/attempt.html",  # question, option and case HTML from the quiz files
     "course/templates/quizzes/result.html",  # the same, plus feedback from the quiz files
+    "course/templates/reports/items.html",  # question and option HTML of a stored quiz version (sanitised at load)
 }
 MARKUP_SITES = {
     "course/certificates/render.py",  # segno's SVG of the verification URL

@@ -24,6 +24,13 @@ CORE = [
     "course.cohorts.csvfile",
     "course.mail.compose",
     "course.mail.smtp",
+    # Issue 13: the reports' statistics, item analysis, parameters, tables and chart geometry.
+    "course.reports.statistics",
+    "course.reports.items",
+    "course.reports.filters",
+    "course.reports.tables",
+    "course.reports.charts",
+    "course.reports.item_tables",
 ]
 CORE += [
     f"course.{name}"

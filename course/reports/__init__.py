@@ -1,0 +1,1 @@
+"""Programme reports (funnel, quiz results, certificates) and item analysis (issue 13)."""

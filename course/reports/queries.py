@@ -1,0 +1,236 @@
+"""The reports' SQL: one aggregate query per figure, every one joined to the population.
+
+Use-case layer: a session and validated `Filters` in, plain counts out; no request, no
+current_user, no commit. Counting happens in the database (GROUP BY), so a report costs a
+handful of queries whatever the number of learners; Python only lays the counts out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from course.accounts.models import User
+from course.certificates.models import Certificate
+from course.content.types import Module
+from course.progress.models import LessonRead
+from course.quizzes.models import FINISHED, QuizAttempt, QuizContent
+from course.reports.filters import Filters
+from course.reports.population import learner_ids
+from course.reports.sql import Hours, Month
+
+GROUP_COLUMNS = {"region": User.region, "org_type": User.org_type, "lang": User.locale}
+
+
+def population(filters: Filters, by: str = "none"):
+    """The population as a subquery (id, g): g is the breakdown value ("" without one)."""
+    group = GROUP_COLUMNS[by] if by in GROUP_COLUMNS else literal("")
+    return learner_ids(filters).add_columns(group.label("g")).subquery("population")
+
+
+def _pairs(session: Session, statement) -> dict:
+    """A two-column result as a dict."""
+    return {key: value for key, value in session.execute(statement)}
+
+
+def graded(attempt=QuizAttempt):
+    """Finished graded attempts (practice rounds never count)."""
+    return and_(attempt.status == FINISHED, attempt.is_practice.is_(False))
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelCounts:
+    groups: tuple[str, ...]
+    registered: dict[str, int]
+    started: dict[str, int]
+    modules: dict[tuple[str, str], int]  # (group, module id) -> learners who read every lesson
+    quizzes: dict[tuple[str, str], int]  # (group, quiz id) -> learners who passed
+    certified: dict[str, int]
+
+
+def funnel_counts(session: Session, modules: Sequence[Module], filters: Filters, by: str) -> FunnelCounts:
+    """Each funnel stage counted per breakdown group, five queries in all."""
+    p = population(filters, by)
+    registered = _pairs(session, select(p.c.g, func.count()).group_by(p.c.g))
+    activity = or_(
+        exists().where(LessonRead.user_id == p.c.id),
+        exists().where(QuizAttempt.user_id == p.c.id, graded()),
+    )
+    started = _pairs(session, select(p.c.g, func.count()).where(activity).group_by(p.c.g))
+    passed = (
+        select(p.c.g, QuizAttempt.quiz_id, func.count(QuizAttempt.user_id.distinct()))
+        .join(p, p.c.id == QuizAttempt.user_id)
+        .where(graded(), QuizAttempt.is_passed.is_(True))
+        .group_by(p.c.g, QuizAttempt.quiz_id)
+    )
+    certified = (
+        select(p.c.g, func.count(Certificate.user_id.distinct()))
+        .join(p, p.c.id == Certificate.user_id)
+        .where(Certificate.revoked_at.is_(None), Certificate.withdrawn_at.is_(None))
+        .group_by(p.c.g)
+    )
+    quizzes = {(g, q): n for g, q, n in session.execute(passed)}
+    return FunnelCounts(
+        tuple(sorted(registered)),
+        registered,
+        started,
+        _modules_completed(session, p, modules),
+        quizzes,
+        _pairs(session, certified),
+    )
+
+
+def _modules_completed(session: Session, p, modules: Sequence[Module]) -> dict[tuple[str, str], int]:
+    """Learners who read every current lesson of a module (reads of removed lessons ignored)."""
+    modules = [m for m in modules if m.lessons]
+    if not modules:
+        return {}
+    current = or_(*(and_(LessonRead.module_id == m.id, LessonRead.lesson_id.in_(m.lesson_ids)) for m in modules))
+    needed = case({m.id: len(m.lessons) for m in modules}, value=LessonRead.module_id)
+    # Grouped in the unique index's order (user, module, lesson), then joined for the group.
+    per_learner = (
+        select(LessonRead.user_id, LessonRead.module_id)
+        .where(LessonRead.user_id.in_(select(p.c.id)), current)
+        .group_by(LessonRead.user_id, LessonRead.module_id)
+        .having(func.count() == needed)
+        .subquery()
+    )
+    counted = (
+        select(p.c.g, per_learner.c.module_id, func.count())
+        .join(p, p.c.id == per_learner.c.user_id)
+        .group_by(p.c.g, per_learner.c.module_id)
+    )
+    return {(g, m): n for g, m, n in session.execute(counted)}
+
+
+@dataclass(slots=True)
+class QuizVersionCounts:
+    quiz_id: str
+    content_hash: str
+    attempts: int = 0
+    learners: int = 0
+    passed: int = 0
+    tries: Counter = field(default_factory=Counter)  # attempts needed to pass -> learners
+    hours: Counter = field(default_factory=Counter)  # whole hours from first start to pass -> learners
+    scores: list[int] = field(default_factory=lambda: [0] * 10)  # attempts per 10-point band
+
+
+def quiz_counts(session: Session, filters: Filters) -> list[QuizVersionCounts]:
+    """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores."""
+    p = population(filters)
+    # No breakdown here: IN lets both engines drive from the covering index (user_id first).
+    counted = QuizAttempt.user_id.in_(select(p.c.id))
+    base = select(QuizAttempt.quiz_id, QuizAttempt.content_hash).where(graded(), counted)
+    out: dict[tuple[str, str], QuizVersionCounts] = {}
+
+    def row(quiz_id: str, content_hash: str) -> QuizVersionCounts:
+        return out.setdefault((quiz_id, content_hash), QuizVersionCounts(quiz_id, content_hash))
+
+    totals = base.add_columns(
+        func.count(),
+        func.count(QuizAttempt.user_id.distinct()),
+        func.count(case((QuizAttempt.is_passed.is_(True), QuizAttempt.user_id)).distinct()),
+    ).group_by(QuizAttempt.quiz_id, QuizAttempt.content_hash)
+    for quiz_id, content_hash, attempts, learners, passed in session.execute(totals):
+        item = row(quiz_id, content_hash)
+        item.attempts, item.learners, item.passed = attempts, learners, passed
+    band = _band()
+    bands = base.add_columns(band.label("band"), func.count()).group_by(
+        QuizAttempt.quiz_id, QuizAttempt.content_hash, band
+    )
+    for quiz_id, content_hash, index, count in session.execute(bands):
+        row(quiz_id, content_hash).scores[int(index)] += count
+    for quiz_id, content_hash, tries, hours, count in session.execute(_to_pass(counted)):
+        row(quiz_id, content_hash).tries[int(tries)] += count
+        row(quiz_id, content_hash).hours[int(hours or 0)] += count
+    return sorted(out.values(), key=lambda item: (item.quiz_id, item.content_hash))
+
+
+def _band():
+    """The 10-point score band 0..9 of an attempt (100 % falls in the top band)."""
+    percent = func.coalesce(QuizAttempt.percent, 0)
+    return case(*((percent >= 10 * band, band) for band in range(9, 0, -1)), else_=0)
+
+
+def _to_pass(counted):
+    """(quiz, version, attempts needed, hours from first start to passing, learners)."""
+    number = func.row_number().over(
+        partition_by=(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.content_hash),
+        order_by=(QuizAttempt.started_at, QuizAttempt.id),
+    )
+    ranked = (
+        select(
+            QuizAttempt.user_id,
+            QuizAttempt.quiz_id,
+            QuizAttempt.content_hash,
+            QuizAttempt.is_passed,
+            QuizAttempt.started_at,
+            QuizAttempt.finished_at,
+            number.label("n"),
+        )
+        .where(graded(), counted)
+        .subquery()
+    )
+    r = ranked.c
+    per_learner = (
+        select(
+            r.quiz_id,
+            r.content_hash,
+            func.min(case((r.is_passed.is_(True), r.n))).label("tries"),
+            func.min(r.started_at).label("first"),
+            func.min(case((r.is_passed.is_(True), r.finished_at))).label("passed_at"),
+        )
+        .group_by(r.user_id, r.quiz_id, r.content_hash)
+        .subquery()
+    )
+    q = per_learner.c
+    hours = Hours(q.passed_at, q.first)
+    return (
+        select(q.quiz_id, q.content_hash, q.tries, hours, func.count())
+        .where(q.tries.is_not(None))
+        .group_by(q.quiz_id, q.content_hash, q.tries, hours)
+    )
+
+
+def version_dates(session: Session) -> dict[str, datetime]:
+    """When each stored quiz version was first used (its QuizContent row was written)."""
+    return _pairs(session, select(QuizContent.content_hash, QuizContent.stored_at))
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateCounts:
+    by_month: dict[str, Counter]  # "YYYY-MM" -> {"issued": n, "renewed": n, "revoked": n, "expired": n}
+    by_region: dict[str, Counter]
+
+
+def certificate_counts(session: Session, filters: Filters, now: datetime) -> CertificateCounts:
+    """Certificates issued, renewed (a later issue), revoked and expired, by month and region."""
+    p = population(filters, "region")
+    events = {
+        "issued": (Certificate.issued_at, Certificate.id.is_not(None)),
+        "renewed": (Certificate.issued_at, Certificate.issue_number > 1),
+        "revoked": (Certificate.revoked_at, Certificate.revoked_at.is_not(None)),
+        "expired": (
+            Certificate.expires_at,
+            and_(Certificate.expires_at < now, Certificate.revoked_at.is_(None)),
+        ),
+    }
+    by_month: dict[str, Counter] = {}
+    by_region: dict[str, Counter] = {}
+    for name, (column, condition) in events.items():
+        month = Month(column)
+        query = (
+            select(month, p.c.g, func.count())
+            .join(p, p.c.id == Certificate.user_id)
+            .where(condition)
+            .group_by(month, p.c.g)
+        )
+        for key, region, count in session.execute(query):
+            by_month.setdefault(key, Counter())[name] += count
+            by_region.setdefault(region, Counter())[name] += count
+    return CertificateCounts(by_month, by_region)
