@@ -1,14 +1,14 @@
 """caches: one generation row, bumped when every worker must clear its caches (DATA-2)
 
 Revision ID: i11_cache_generation
-Revises: i14_cohorts
+Revises: i13_reports
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "i11_cache_generation"
-down_revision = "i14_cohorts"
+down_revision = "i13_reports"
 branch_labels = None
 depends_on = None
 
