@@ -4,46 +4,24 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from course import access, compression, database, errors, i18n, logs, readcache, security  # noqa: F401 - database registers events
+from course import access, caches, compression, database, errors, i18n, logs, readcache, security  # noqa: F401 - database registers events
 from course.config import CONFIGS, DevelopmentConfig, resolve
 from course.content.access import EXTENSION_KEY
 from course.content.catalog import build_catalog
-from course.database import request_only_reads
 from course.extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger("frontline.app")
 
 
-class Frontline(Flask):
-    """Flask, asking once per function whether it is a coroutine.
-
-    Flask's `ensure_sync` inspects every hook and view on every call, a dozen times a request
-    (bench/lesson_page.py); whether a function is a coroutine never changes, so the answer is kept.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._ensured: dict[Callable, Callable] = {}
-
-    def ensure_sync(self, func: Callable) -> Callable:
-        try:
-            return self._ensured[func]
-        except KeyError:
-            ensured = self._ensured[func] = super().ensure_sync(func)
-            return ensured
-        except TypeError:  # an unhashable callable: ask every time, as Flask does
-            return super().ensure_sync(func)
-
-
 def create_app(config: type | Mapping | None = None) -> Flask:
     """Build the app. `config` is a config class, or a mapping of overrides (tests)."""
-    app = Frontline(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     app.config.from_object(CONFIGS.get(os.environ.get("FRONTLINE_ENV", ""), DevelopmentConfig))
     if isinstance(config, type):
         app.config.from_object(config)
@@ -53,6 +31,7 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     logs.init_app(app)
     app.before_request(readcache.begin_request)
     app.teardown_request(readcache.end_request)
+    app.before_request(_check_cache_generation)
     _init_extensions(app)
     _register_blueprints(app)
     access.init_app(app)
@@ -65,6 +44,11 @@ def create_app(config: type | Mapping | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)  # type: ignore[method-assign]
     load_catalog(app)
     return app
+
+
+def _check_cache_generation() -> None:
+    """DATA-2: an erasure on any worker clears this process's caches (course/caches.py)."""
+    caches.check_generation(db.session, current_app.config["CACHE_CHECK_SECONDS"])
 
 
 def load_catalog(app: Flask) -> None:
@@ -96,14 +80,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.needs_refresh_message_category = "info"
     login_manager.localize_callback = gettext
     login_manager.session_protection = "basic"
-    login_manager.user_loader(
-        lambda session_id: load_session_user(db.session, session_id, read_only=request_only_reads())
-    )
+    login_manager.user_loader(lambda session_id: load_session_user(db.session, session_id))
     _import_models()
 
 
 def _import_models() -> None:
     """Every domain's tables must be known to SQLAlchemy and Alembic."""
+    from course import caches as _caches  # noqa: F401 - the cache generation row
     from course.accounts import models as _accounts  # noqa: F401
     from course.certificates import models as _certificates  # noqa: F401
     from course.cohorts import models as _cohorts  # noqa: F401

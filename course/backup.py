@@ -13,11 +13,13 @@ import click
 from flask.cli import with_appcontext
 
 from course.extensions import db
+from course.unit_of_work import reads
 
 
 @click.command("backup")
 @with_appcontext
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@reads
 def backup_command(out: Path) -> None:
     """Write a backup of the SQLite database to OUT (a new file) and check its integrity."""
     url = db.engine.url

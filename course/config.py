@@ -99,6 +99,9 @@ class BaseConfig:
     CLOCK = staticmethod(system_clock)
     HSTS = False
     PASSWORD_RESET_MINUTES = 60  # AUTH-5: a reset link works once, within the hour
+    # DATA-2: how often each process looks whether an erasure elsewhere asks it to clear its
+    # caches (course/caches.py): a name held in memory is gone within this many seconds.
+    CACHE_CHECK_SECONDS = 1.0
 
 
 class DevelopmentConfig(BaseConfig):

@@ -1,51 +1,21 @@
 """Database wiring: SQLite tuned for concurrent workers (REL-1); PostgreSQL as is.
 
-SQLite runs in WAL mode with a busy timeout, and write requests (and CLI commands, and
-services run outside a request) start their transaction with BEGIN IMMEDIATE: in WAL mode a
+SQLite runs in WAL mode with a busy timeout. Which transaction a statement runs in is chosen
+by the unit of work the view or command declares (course/unit_of_work.py): in WAL mode a
 transaction that reads first and writes later can fail with SQLITE_BUSY whatever the timeout,
-and taking the write lock up front avoids that.
-
-The lock is then held for the whole request, which serialises every write request of every
-worker. Views declaring `@writes_late` (the quiz saves and submits, the hottest writes) instead
-read without a transaction, as safe requests do, and take the lock only for their write, with
-`start_write`. Their writes must not depend on a stale read: the quiz saves are guarded by the
-attempt's version in the UPDATE itself.
+so `@writes` begins with BEGIN IMMEDIATE, `@reads` runs in autocommit, and `@writes_late` takes
+the lock just before its first write.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
-from typing import TypeVar
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import Engine, event, exc
 from sqlalchemy.pool import Pool
 
-from course import readcache
-from course.extensions import Session
-from course.unit_of_work import WRITES, WRITES_LATE, declared
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-WRITE_OPTION = "frontline_write"
-WRITING = "frontline_writing"  # on the connection: this transaction holds the write lock
-F = TypeVar("F", bound=Callable)
-
-
-def _declared_by_view() -> str | None:
-    return declared(current_app.view_functions.get(request.endpoint or ""))
-
-
-def _view_reads_first() -> bool:
-    return _declared_by_view() == WRITES_LATE
-
-
-def request_only_reads() -> bool:
-    """Whether this request's reads may use read-only copies: safe methods that do not declare
-    `@writes`, and `@writes_late` views, which write only through guarded statements."""
-    kind = _declared_by_view()
-    return (request.method in SAFE_METHODS and kind != WRITES) or kind == WRITES_LATE
+from course import readcache, unit_of_work
 
 
 def like_pattern(text: str) -> str:
@@ -120,33 +90,18 @@ def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite(connection) -> None:
-    if connection.dialect.name != "sqlite":
-        return
-    writing = bool(
-        connection.get_execution_options().get(WRITE_OPTION)
-        or not has_request_context()
-        or _declared_by_view() == WRITES
-        or (request.method not in SAFE_METHODS and not _view_reads_first())
-    )
-    connection.info[WRITING] = writing
-    if writing:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    # Safe requests only read: each statement runs in autocommit and sees the latest commit,
-    # which saves a round trip on the hottest pages.
+    if connection.dialect.name == "sqlite":
+        unit_of_work.begin_sqlite(connection)
+
+
+@event.listens_for(Engine, "savepoint")
+def _savepoint_sqlite(connection, _name) -> None:
+    """A SAVEPOINT outside a transaction starts one on SQLite, without the lock: a
+    `@writes_late` unit about to write in a savepoint takes the lock first."""
+    if connection.dialect.name == "sqlite" and unit_of_work.current() == unit_of_work.WRITES_LATE:
+        unit_of_work.lock(connection)
 
 
 @event.listens_for(Engine, "commit")
 def _recheck_cached_reads(_connection) -> None:
     readcache.after_commit()
-
-
-def start_write(session: Session) -> None:
-    """Make sure the session's transaction holds SQLite's write lock before writing.
-
-    After reads without a lock (`@writes_late`), end them and begin again with BEGIN IMMEDIATE.
-    Nothing is pending then, and loaded objects stay loaded (sessions do not expire on commit).
-    A no-op on PostgreSQL and when the lock is already held."""
-    if session.get_bind().dialect.name != "sqlite" or session.connection().info.get(WRITING):
-        return
-    session.commit()
-    session.connection(execution_options={WRITE_OPTION: True})

@@ -21,6 +21,7 @@ from sqlalchemy import inspect, text
 from course.access import public
 from course.content.access import current_catalog
 from course.extensions import db
+from course.unit_of_work import reads
 
 bp = Blueprint("health", __name__)
 
@@ -60,6 +61,7 @@ def _instance_writable() -> bool:
 
 @bp.get("/healthz")
 @public
+@reads
 def healthz():
     """200 when the database answers a `SELECT 1`, 503 otherwise; nothing else is checked."""
     database = _database_revisions() is not None
@@ -69,6 +71,7 @@ def healthz():
 
 @bp.get("/readyz")
 @public
+@reads
 def readyz():
     """200 when learners can be served; 503 with the failing checks named otherwise."""
     catalog = current_catalog()

@@ -12,8 +12,10 @@ from flask_babel import format_date, format_time, get_locale, get_timezone, to_u
 from flask_login import current_user
 
 from course.access import public
+from course.accounts.models import User
 from course.extensions import db
 from course.security import safe_next
+from course.unit_of_work import writes
 
 LANG_COOKIE = "lang"
 bp = Blueprint("i18n", __name__)
@@ -42,6 +44,7 @@ def current_language() -> str:
 
 @bp.post("/language")
 @public
+@writes
 def switch_language():
     """A POST form in the header, so it works without JavaScript and is CSRF-protected."""
     from course.accounts.forms import EmptyForm  # forms import Babel labels; avoid a cycle
@@ -51,7 +54,7 @@ def switch_language():
     if lang not in current_app.config["LANGUAGES"] or not EmptyForm().validate_on_submit():
         return redirect(target)
     if current_user.is_authenticated:
-        current_user.locale = lang
+        db.session.get_one(User, current_user.id).locale = lang
         db.session.commit()
     response = make_response(redirect(target))
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

@@ -15,11 +15,15 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, scoped_session
 
+from course.caches import LRU
+from course.extensions import db
+
 T = TypeVar("T")
+_MISSING: Any = object()
 MAX_ENTRIES = 10_000
 
 
@@ -27,7 +31,7 @@ class _ThreadState(threading.local):
     def __init__(self) -> None:
         self.probes: dict[str, tuple[int, sqlite3.Connection]] = {}
         self.stamps: dict[str, object] = {}
-        self.values: dict[str, dict] = {}
+        self.values: dict[str, LRU] = {}
         self.in_request = False
         self.checked: set[str] = set()  # databases checked since the request began
         self.path_of: object = None  # the session whose database file `path` is, this request
@@ -48,12 +52,10 @@ def _version(path: str) -> int:
 
 def _engine(session: Session | scoped_session):
     """The session's engine, without creating a Session for a request that may never query:
-    a cache hit then costs neither a Session nor its teardown. Flask-SQLAlchemy's scoped
-    session factory carries the extension (`db`), whose engine is the current app's."""
-    if isinstance(session, scoped_session) and not session.registry.has():
-        extension = session.session_factory.kw.get("db")
-        if extension is not None:
-            return extension.engine
+    a cache hit then costs neither a Session nor its teardown. `db.session` is bound to
+    `db.engine`, Flask-SQLAlchemy's engine for the current app."""
+    if session is db.session:
+        return db.engine
     return session.get_bind()
 
 
@@ -79,14 +81,15 @@ def cached_read(session: Session | scoped_session, key: Hashable, load: Callable
     values = _state.values.get(path)
     if path not in _state.checked or values is None:
         version = _version(path)
-        if values is None or _state.stamps.get(path) != version or len(values) > MAX_ENTRIES:
-            values = _state.values[path] = {}
+        if values is None or _state.stamps.get(path) != version:
+            if values is None:
+                values = _state.values[path] = LRU(MAX_ENTRIES)
+            values.clear()
             _state.stamps[path] = version
         if _state.in_request:
             _state.checked.add(path)
-    if key not in values:
-        values[key] = load()
-    return values[key]
+    value = values.get(key, _MISSING)
+    return values.put(key, load()) if value is _MISSING else value
 
 
 # One check per request: a page's cached reads see the database as of its first one, as a

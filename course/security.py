@@ -6,8 +6,9 @@ The CSP is kept as data so tests and docs can read it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import TypeVar
 from urllib.parse import unquote
 
 from flask import Flask, Request, Response, current_app, flash, redirect, request, session, url_for
@@ -39,6 +40,7 @@ STATIC_HEADERS = {
     "Server": "frontline",
 }
 UNSAFE_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
+F = TypeVar("F", bound=Callable)
 SEEN_WRITE_INTERVAL = 60  # seconds: avoid a new cookie on every request
 
 
@@ -121,6 +123,21 @@ def _expired(data: Mapping, now: int, config: Mapping) -> bool:
     return now - data.get("seen_at", 0) > idle or now - data.get("auth_at", 0) > absolute
 
 
+KEEP_ATTRIBUTE = "keep_work_when_expired"
+
+
+def keeps_work_when_expired(keep: Callable[[], None]) -> Callable[[F], F]:
+    """Mark a POST view whose work must outlive an expired session (REL-2e): the timeout check
+    below calls `keep()` (its own unit of work) before it logs the session out. Explicit on the
+    view, so it does not depend on the order hooks are registered in."""
+
+    def mark(view: F) -> F:
+        setattr(view, KEEP_ATTRIBUTE, keep)
+        return view
+
+    return mark
+
+
 def enforce_session_timeouts():
     """SESS-3: idle and absolute limits, with `next` kept so the learner comes back."""
     if request.endpoint == "static" or not current_user.is_authenticated:
@@ -129,6 +146,9 @@ def enforce_session_timeouts():
     data, config = session._get_current_object(), current_app.config  # type: ignore[attr-defined]
     now = _timestamp(config["CLOCK"]())
     if _expired(data, now, config):
+        keep = getattr(current_app.view_functions.get(request.endpoint or ""), KEEP_ATTRIBUTE, None)
+        if keep is not None and request.method == "POST":
+            keep()
         logout_user()
         session.clear()
         flash(_("Your session ended. Please log in again; your work is saved."), "info")
@@ -151,9 +171,10 @@ class LimitedFormDataParser(FormDataParser):
     """OUT-7: MAX_FORM_PARTS for url-encoded bodies too. Werkzeug applies it to multipart only,
     so 1,001 fields typed into one ordinary form would otherwise be parsed without limit."""
 
-    def _parse_urlencoded(self, stream, mimetype, content_length, options):
-        result = super()._parse_urlencoded(stream, mimetype, content_length, options)
-        if self.max_form_parts is not None and sum(1 for _ in result[1].items(multi=True)) > self.max_form_parts:
+    def parse(self, stream, mimetype, content_length, options=None):
+        result = super().parse(stream, mimetype, content_length, options)  # Werkzeug's public API
+        form = result[1]
+        if self.max_form_parts is not None and sum(1 for _ in form.items(multi=True)) > self.max_form_parts:
             raise RequestEntityTooLarge()
         return result
 

@@ -18,6 +18,8 @@ from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from course.caches import LRU
+
 MAX_REMEMBERED = 10_000
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -27,7 +29,7 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
-        self._verified: dict[tuple, tuple[dict[str, Any], float]] = {}
+        self._verified: LRU[tuple, tuple[dict[str, Any], float]] = LRU(MAX_REMEMBERED)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
@@ -60,9 +62,7 @@ class RememberingSessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         if isinstance(data, dict) and all(isinstance(item, _SCALARS) for item in data.values()):
-            if len(self._verified) >= MAX_REMEMBERED:
-                self._verified.clear()
-            self._verified[key] = (data, signed.timestamp())
+            self._verified.put(key, (data, signed.timestamp()))
         return self.session_class(data)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:

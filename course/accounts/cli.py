@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from course.accounts.services import AccountError, create_admin
 from course.clock import utcnow
 from course.extensions import db
+from course.unit_of_work import writes
 
 cli = AppGroup("accounts", help="Manage accounts.")
 
@@ -17,6 +18,7 @@ cli = AppGroup("accounts", help="Manage accounts.")
 @cli.command("create-admin")
 @click.option("--email", required=True, help="The admin's e-mail address.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@writes
 def create_admin_command(email: str, password_stdin: bool) -> None:
     """Create an admin (or promote an existing account); the password is typed or piped."""
     if password_stdin or not sys.stdin.isatty():

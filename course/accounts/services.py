@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from course.accounts.models import ROLE_ADMIN, ROLE_LEARNER, ROLE_TRAINER, LoginFailure, PasswordReset, User
 from course.accounts.passwords import (
@@ -19,6 +18,7 @@ from course.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from course.accounts.session_user import FIELDS, SessionUser
 from course.accounts.validation import clean_email, clean_text
 from course.clock import as_utc
 from course.extensions import Session
@@ -176,39 +176,30 @@ def change_password(user: User, current: str, new: str) -> None:
     end_all_sessions(user)
 
 
-def load_session_user(session: Session, session_id: str, read_only: bool = False) -> User | None:
+def load_session_user(session: Session, session_id: str) -> SessionUser | None:
     """Flask-Login's loader: `<id>:<epoch>`; a stale epoch or inactive user is anonymous.
 
-    `read_only` (safe requests) answers from the exact read cache with a detached, read-only
-    copy of the user (the cache is per thread, so no two requests share it at once); requests
-    that may write get the row attached to the session."""
+    The same frozen value on every engine and in every unit of work; on SQLite it comes from
+    the exact read cache (course/readcache.py) while the database has not changed."""
     user_id, _, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit() or len(user_id) > 18:
         return None
-    if read_only:
-        user = cached_read(session, ("user", int(user_id)), lambda: _detached_user(session, int(user_id)))
-    else:
-        user = session.get(User, int(user_id))
+    user = cached_read(session, ("user", int(user_id)), lambda: _session_user(session, int(user_id)))
     if user is None or not user.is_active or user.session_epoch != int(epoch):
         return None
     return user
 
 
 # Built once: every logged-in request loads its user with it.
-_USER_BY_ID = select(*User.__table__.columns).where(User.__table__.c.id == bindparam("user_id"))
+_USER_BY_ID = select(*(User.__table__.c[name] for name in FIELDS)).where(User.__table__.c.id == bindparam("user_id"))
 
 
-def _detached_user(session: Session, user_id: int) -> User | None:
-    """The user as a detached instance, outside the session: reading it never queries."""
+def _session_user(session: Session, user_id: int) -> SessionUser | None:
     row = session.connection().execute(_USER_BY_ID, {"user_id": user_id}).first()
-    if row is None:
-        return None
-    user = User(**row._mapping)
-    make_transient_to_detached(user)
-    return user
+    return SessionUser(*row) if row is not None else None
 
 
-def set_role(user: User, role: str, actor: User) -> None:
+def set_role(user: User, role: str, actor: User | SessionUser) -> None:
     """Make `user` a learner, a trainer or an admin; their sessions end, so the new role starts cleanly."""
     if role not in ROLES:
         raise AccountError(N_("Choose a role from the list."))
@@ -218,7 +209,7 @@ def set_role(user: User, role: str, actor: User) -> None:
     end_all_sessions(user)
 
 
-def set_active(user: User, active: bool, actor: User) -> None:
+def set_active(user: User, active: bool, actor: User | SessionUser) -> None:
     """Deactivate (every session ends at once, SESS-2) or reactivate an account."""
     if user.id == actor.id and not active:
         raise AccountError(N_("You cannot deactivate your own account."))
@@ -233,7 +224,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_reset(session: Session, learner: User, admin: User, now: datetime, ttl: timedelta) -> str:
+def issue_reset(session: Session, learner: User, admin: User | SessionUser, now: datetime, ttl: timedelta) -> str:
     """A new one-time reset token for `learner`; the caller shows it once. Older unused links die."""
     if learner.erased_at is not None:
         raise AccountError(N_("This account was erased."))

@@ -27,11 +27,12 @@ from course.accounts.services import (
     reset_password,
     reset_target,
 )
+from course.accounts.session_user import SessionUser
 from course.clock import utcnow
 from course.extensions import db
 from course.i18n import current_language
 from course.security import CARRIED_FORM, client_ip, safe_next, start_session
-from course.unit_of_work import writes
+from course.unit_of_work import reads, writes
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger("frontline.accounts")
@@ -79,6 +80,7 @@ def register_view():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@writes
 def login():
     form = LoginForm(next=request.args.get("next"))
     if not form.validate_on_submit():
@@ -99,7 +101,7 @@ def login():
         return render_template("accounts/login.html", form=form), 401
     db.session.commit()
     session.clear()  # SESS-2: a new session on login
-    login_user(user)
+    login_user(SessionUser.of(user))
     start_session(utcnow())
     target = safe_next(form.next.data)
     if form.carried.data and target:  # the interrupted form goes back to its page (issue 16)
@@ -109,10 +111,11 @@ def login():
 
 
 @bp.post("/logout")
+@writes
 def logout():
     """Logging out ends every session of this account, on every device (SESS-2)."""
     if EmptyForm().validate_on_submit():
-        end_all_sessions(current_user)
+        end_all_sessions(db.session.get_one(User, current_user.id))
         db.session.commit()
         log.info("logout", extra={"event": "logout"})
     logout_user()
@@ -122,6 +125,7 @@ def logout():
 
 
 @bp.get("/account")
+@reads
 def account():
     """My account: change the password, download my data, erase my account."""
     return render_template("accounts/account.html", form=EmptyForm())
@@ -129,18 +133,19 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @fresh_login_required  # SESS-4
+@writes
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = db.session.get_one(User, current_user.id)
         try:
-            change_password(current_user, form.current_password.data or "", form.new_password.data or "")
+            change_password(user, form.current_password.data or "", form.new_password.data or "")
         except AccountError as refusal:
             flash(_(refusal.message), "error")
             return render_template("accounts/password.html", form=form), 400
         db.session.commit()
-        user = current_user._get_current_object()
         session.clear()
-        login_user(user)  # this session continues with the new epoch; all others end
+        login_user(SessionUser.of(user))  # this session continues with the new epoch; all others end
         start_session(utcnow())
         log.info("password changed", extra={"event": "password_changed"})
         flash(_("Your password has been changed. Other sessions have been logged out."), "success")
@@ -174,6 +179,7 @@ _NO_REFERRER = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 @bp.get("/reset/<token>")
 @public
+@reads
 def reset_start(token: str):
     if reset_target(db.session, token, utcnow()) is None:
         return _reset_refused()
@@ -183,6 +189,7 @@ def reset_start(token: str):
 
 @bp.route("/reset", methods=["GET", "POST"])
 @public
+@writes
 def reset_password_view():
     token = session.get(RESET_SESSION_KEY, "")
     if reset_target(db.session, token, utcnow()) is None:

@@ -20,6 +20,7 @@ from course.certificates.render import CertificateRenderError
 from course.certificates.views import bp, current_settings, pdf_response
 from course.clock import utcnow
 from course.extensions import db
+from course.unit_of_work import reads, writes, writes_late
 
 PREFIX = "/admin/certificates"
 
@@ -44,6 +45,7 @@ def _page_number() -> int:
 
 @bp.get(PREFIX)
 @admin_required
+@reads
 def admin_list():
     form, filters = _filters()
     page = _page_number()
@@ -65,6 +67,7 @@ def admin_list():
 
 @bp.get(PREFIX + "/export.csv")
 @admin_required
+@writes_late  # one audit row after the read; the lock only for it
 def admin_export_csv():
     _form, filters = _filters()
     body, _count = manage.export_csv(db.session, current_user, filters, utcnow())
@@ -78,6 +81,7 @@ def admin_export_csv():
 
 @bp.get(PREFIX + "/export.zip")
 @admin_required
+@writes_late  # one audit row after the read; the lock only for it
 def admin_export_zip():
     _form, filters = _filters()
     body, _count = manage.export_zip(db.session, current_user, filters, current_settings(), utcnow())
@@ -98,6 +102,7 @@ def _certificate_or_404(certificate_id: int):
 
 @bp.get(PREFIX + "/<int:certificate_id>")
 @admin_required
+@reads
 def admin_detail(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     return render_template(
@@ -115,6 +120,7 @@ def admin_detail(certificate_id: int):
 
 @bp.post(PREFIX + "/<int:certificate_id>/revoke")
 @admin_required
+@writes
 def admin_revoke(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     form = RevokeForm()
@@ -136,6 +142,7 @@ def admin_revoke(certificate_id: int):
 
 @bp.post(PREFIX + "/<int:certificate_id>/reissue")
 @admin_required
+@writes
 def admin_reissue(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     form = ConfirmForm()
@@ -163,6 +170,7 @@ def admin_reissue(certificate_id: int):
 
 @bp.get(PREFIX + "/<int:certificate_id>/pdf")
 @admin_required
+@writes_late  # stores the PDF if rendering at issue failed
 def admin_pdf(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     try:
@@ -176,6 +184,7 @@ def admin_pdf(certificate_id: int):
 
 @bp.get(PREFIX + "/audit")
 @admin_required
+@reads
 def admin_audit():
     """Every admin action in one log (certificates and accounts), with filters (issue 16)."""
     form = AuditFilterForm(request.args)
@@ -198,6 +207,7 @@ def admin_audit():
 
 @bp.get(PREFIX + "/preview")
 @admin_required
+@reads
 def admin_preview():
     """The sample certificate, rendered by the issuing code path; nothing is stored."""
     form = PreviewForm(request.args)

@@ -20,6 +20,7 @@ from course.certificates.types import LANGUAGES
 from course.certificates.views import current_settings
 from course.clock import utcnow
 from course.extensions import db
+from course.unit_of_work import reads, writes
 
 
 @click.group("certificates", help="Certificates: preview the template, finish pending PDFs.")
@@ -37,6 +38,7 @@ def cli() -> None:
     help="Where to write the PDF.",
 )
 @with_appcontext
+@reads
 def sample(name: str, lang: str, out: Path) -> None:
     """Render a sample certificate through the issuing code path; nothing is stored."""
     try:
@@ -51,6 +53,7 @@ def sample(name: str, lang: str, out: Path) -> None:
 
 @cli.command("render-pending")
 @with_appcontext
+@writes
 def render_pending() -> None:
     """Render and store every certificate whose PDF failed to render at issue (CERT-5)."""
     pending = db.session.scalars(

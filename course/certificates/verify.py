@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from course.caches import LRU
 from course.certificates.codes import CODE_LENGTH, format_code, normalize_code
 from course.certificates.eligibility import short_hash
 from course.certificates.models import Certificate, VerifyThrottle
@@ -163,11 +163,19 @@ def count_failure(session: Session, keys: tuple[str, ...], now: datetime, window
     return max(counts, default=0)
 
 
-@lru_cache(maxsize=4096)  # Unicode normalisation per character: the costliest part of the page
+# Both hold holders' names: erasure clears them on every worker (course/caches.py).
+_NAMES: LRU[str, tuple[str, str]] = LRU(4096)
+_VERIFICATIONS: LRU[tuple, Verification] = LRU(4096)
+
+
 def _shown_name(holder_name: str) -> tuple[str, str]:
-    """The holder's name as printed, and masked."""
-    name = display_name(holder_name)
-    return name, mask_name(name)
+    """The holder's name as printed, and masked (kept: Unicode normalisation per character is
+    the costliest part of the page)."""
+    kept = _NAMES.get(holder_name)
+    if kept is None:
+        name = display_name(holder_name)
+        kept = _NAMES.put(holder_name, (name, mask_name(name)))
+    return kept
 
 
 def verification(certificate: Certificate | CertificateFacts, now: datetime, surname: str | None) -> Verification:
@@ -178,9 +186,11 @@ def verification(certificate: Certificate | CertificateFacts, now: datetime, sur
     return _verification(certificate, status, surname)
 
 
-@lru_cache(maxsize=4096)  # the same QR code is scanned again and again
 def _kept_verification(certificate: CertificateFacts, status: str, surname: str | None) -> Verification:
-    return _verification(certificate, status, surname)
+    """Kept: the same QR code is scanned again and again."""
+    key = (certificate, status, surname)
+    kept = _VERIFICATIONS.get(key)
+    return kept if kept is not None else _VERIFICATIONS.put(key, _verification(certificate, status, surname))
 
 
 def _verification(certificate: Certificate | CertificateFacts, status: str, surname: str | None) -> Verification:

@@ -1,11 +1,10 @@
 """Certificate pages: public verification, the learner's certificates, and issuing on time.
 
 Thin views over `services`, `verify` and `manage`; admin pages are in `admin_views`, on the
-same blueprint. Issuing happens in `issue_when_eligible`, an after-request hook: whichever
-POST completes the last requirement (marking the last lesson read, submitting the last
-quiz; see course/progress/events.py), the same request issues the certificate once the view has committed,
-without the progress or quiz views knowing about certificates. "My certificates" also offers
-the certificate to a learner who is eligible without one (after a rule change, say).
+same blueprint. Issuing is an explicit call: a view that completes something (marking a lesson
+read, passing a quiz) calls `issue_on_completion` before its single commit, so the completion
+and the certificate it earns are one unit of work. "My certificates" also offers the
+certificate to a learner who is eligible without one (after a rule change, say).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -42,13 +40,11 @@ from course.certificates.settings import (
 from course.certificates.types import LANGUAGES
 from course.clock import utcnow
 from course.content.access import current_catalog
-from course.database import start_write
 from course.extensions import db
 from course.i18n import current_language
 from course.pagecache import PageCache
-from course.progress.events import completed_something, on_completion
 from course.security import client_ip
-from course.unit_of_work import writes, writes_late
+from course.unit_of_work import reads, writes, writes_late
 
 bp = Blueprint("certificates", __name__)
 log = logging.getLogger("frontline.certificates")
@@ -87,41 +83,19 @@ def current_settings() -> CertificateSettings:
     return current_app.extensions[SETTINGS_KEY]
 
 
-@on_completion
-def note_possible_eligibility() -> None:
-    """In the completing transaction: could the learner now be eligible? (one or two reads)
+def issue_on_completion() -> None:
+    """Call in the unit of work that just completed something for the learner, before its
+    commit: issues the certificate if this completion earned it (CERT-5), and says so.
 
-    Most completions, a pass with lessons still unread, end here: the hook below then needs
-    no transaction of its own."""
-    if current_user.is_authenticated and not current_user.is_admin:
-        g.certificate_may_be_due = services.could_be_eligible(
-            db.session, current_user, current_catalog(), current_settings()
-        )
-
-
-@bp.after_app_request
-def issue_when_eligible(response: Response) -> Response:
-    """After a learner's successful completing POST, issue the certificate if now earned (CERT-5)."""
-    if (
-        request.method != "POST"
-        or response.status_code >= 400
-        or not completed_something()
-        or not g.get("certificate_may_be_due")
-    ):
-        return response
-    try:
-        start_write(db.session)
-        certificate = services.issue_if_eligible(
-            db.session, current_user, current_catalog(), current_settings(), utcnow()
-        )
-        db.session.commit()
-    except Exception:  # the learner's own action is already committed; never lose it
-        db.session.rollback()
-        log.exception("certificate issue failed", extra={"event": "certificate_issue_error"})
-        return response
-    if certificate is not None:
+    Most completions (a pass with lessons still unread) end after one or two reads."""
+    session, learner = db.session, current_user
+    if not learner.is_authenticated or learner.is_admin:
+        return
+    catalog, settings = current_catalog(), current_settings()
+    if not services.could_be_eligible(session, learner, catalog, settings):
+        return
+    if services.issue_if_eligible(session, learner, catalog, settings, utcnow()) is not None:
         flash(_("Congratulations! Your certificate is ready under “My certificates”."), "success")
-    return response
 
 
 @bp.app_template_global()
@@ -152,6 +126,7 @@ def _verify_response(body: str | bytes, status: int = 200) -> Response:
 
 @bp.route("/verify", methods=["GET", "POST"])
 @public
+@reads
 def verify_form():
     """A form for a code typed from paper; it leads to the page the QR code opens."""
     form = VerifyForm()
@@ -217,13 +192,13 @@ def _verify_page(shown: verify.Verification, show_form: bool, name_refused: bool
 
 
 def _count_failure(keys: tuple[str, ...], now, settings: CertificateSettings) -> None:
-    """A short write transaction of its own; on SQLite it takes the write lock up front."""
-    start_write(db.session)
+    """The only write of the page: one upsert per key, the lock taken just before it (`@writes_late`)."""
     verify.count_failure(db.session, keys, now, settings.verify_window)
     db.session.commit()
 
 
 @bp.get("/certificates")
+@reads
 def mine():
     """My certificates: downloads, states, and what to redo when one expired or went stale."""
     settings, now = current_settings(), utcnow()
@@ -247,6 +222,7 @@ def mine():
 
 
 @bp.post("/certificates/renew")
+@writes
 def renew():
     """Ask for the certificate of the current course version once nothing is left to redo."""
     from course.accounts.forms import EmptyForm
@@ -263,7 +239,7 @@ def renew():
 
 
 @bp.get("/certificates/<code>.pdf")
-@writes  # a PDF whose rendering failed at issue, or an older one's second language, is stored now
+@writes_late  # stores a PDF whose rendering failed at issue (or an older one's second language); lock only to store
 def download(code: str):
     """The learner's own PDF, byte for byte as issued (AC-3: looked up with their id), in the
     language it was issued in or, with `?language=`, in the other one (also frozen at issue)."""

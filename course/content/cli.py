@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 from course.content.catalog import build_catalog
 from course.problems import sort_problems
 from course.quizzes.item_checks import check_items
+from course.unit_of_work import reads
 
 cli = AppGroup("content", help="Check the course content files.")
 
@@ -24,6 +25,7 @@ cli = AppGroup("content", help="Check the course content files.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--quizzes", "quizzes_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings about how questions are written as errors.")
+@reads
 def check(directory: Path | None, quizzes_dir: Path | None, strict: bool) -> None:
     """Check DIRECTORY (default: CONTENT_DIR) and the quizzes; exit 1 when anything is wrong."""
     content_dir = directory or Path(current_app.config["CONTENT_DIR"])

@@ -12,8 +12,7 @@ from flask import current_app, render_template, session
 
 from course.content.paths import lesson_path
 from course.content.types import Lesson, Module
-from course.csrf import csrf_token
-from course.pagecache import PageCache
+from course.pagecache import PageCache, csrf_token
 from course.progress.rules import next_lesson, previous_lesson
 
 CACHE_KEY = "frontline.lesson_pages"

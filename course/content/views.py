@@ -13,6 +13,7 @@ from markupsafe import escape
 
 from course.access import public
 from course.accounts.forms import EmptyForm
+from course.certificates.views import issue_on_completion
 from course.clock import utcnow
 from course.content.access import current_catalog, is_preview, lesson_or_404, module_or_404
 from course.content.job_aids import JobAidSheet, render_pdf, sheet_html
@@ -20,10 +21,9 @@ from course.content.pages import lesson_page
 from course.content.paths import lesson_path
 from course.extensions import db
 from course.i18n import current_language
-from course.progress.events import record_completion
 from course.progress.rules import next_lesson
 from course.progress.services import lesson_is_read, mark_read, read_lessons
-from course.unit_of_work import reads
+from course.unit_of_work import reads, writes
 
 bp = Blueprint("content", __name__)
 
@@ -49,6 +49,7 @@ def scroll_tables(html: str) -> str:
 
 @bp.get("/")
 @public
+@reads
 def overview():
     return render_template("content/overview.html", catalog=current_catalog(), lang=current_language())
 
@@ -85,6 +86,7 @@ def lesson(module_id: str, lesson_id: str):
 
 
 @bp.post("/modules/<module_id>/<lesson_id>/read")
+@writes
 def mark_lesson_read(module_id: str, lesson_id: str):
     """The lesson's last button: record it as read, then go on (POST, redirect, GET)."""
     module = module_or_404(module_id)
@@ -92,7 +94,7 @@ def mark_lesson_read(module_id: str, lesson_id: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if mark_read(db.session, current_user, module, lesson.id, utcnow()):
-        record_completion()
+        issue_on_completion()
     db.session.commit()
     following = next_lesson(module, lesson.id)
     if following:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from course.caches import bump_generation
 from course.extensions import Session
 from course.privacy.registry import contributors, plain
 
@@ -24,4 +25,5 @@ def erase_user(session: Session, user: Any, now: datetime) -> None:
     are withdrawn without the name."""
     for contributor in reversed(contributors()):
         contributor.erase(session, user, now)
+    bump_generation(session)  # every worker forgets the name it may keep in memory
     session.flush()

@@ -10,11 +10,13 @@ from flask import Blueprint, flash, make_response, redirect, render_template, se
 from flask_babel import gettext as _
 from flask_login import current_user, fresh_login_required, logout_user
 
+from course.accounts.models import User
 from course.accounts.passwords import verify_password
 from course.clock import utcnow
 from course.extensions import db
 from course.privacy.forms import EraseMineForm
 from course.privacy.services import erase_user, export_user
+from course.unit_of_work import reads, writes
 
 bp = Blueprint("privacy", __name__)
 log = logging.getLogger("frontline.privacy")
@@ -22,9 +24,10 @@ log = logging.getLogger("frontline.privacy")
 
 @bp.get("/account/export")
 @fresh_login_required
+@reads
 def export():
     now = utcnow()
-    data = export_user(db.session, current_user, now)
+    data = export_user(db.session, db.session.get_one(User, current_user.id), now)
     log.info("data export", extra={"event": "data_export", "target": current_user.id})
     response = make_response(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
     response.headers["Content-Type"] = "application/json; charset=utf-8"
@@ -36,14 +39,16 @@ def export():
 
 @bp.route("/account/erase", methods=["GET", "POST"])
 @fresh_login_required
+@writes
 def erase_mine():
     form = EraseMineForm()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.password.data or ""):
+        user = db.session.get_one(User, current_user.id)
+        if not verify_password(user.password_hash, form.password.data or ""):
             flash(_("The password is not correct."), "error")
             return render_template("privacy/erase_mine.html", form=form), 400
         user_id = current_user.id
-        erase_user(db.session, current_user, utcnow())
+        erase_user(db.session, user, utcnow())
         db.session.commit()
         log.info("account erased", extra={"event": "account_erased", "target": user_id, "actor_id": user_id})
         logout_user()

@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 
 from course.problems import sort_problems
 from course.quizzes.gift_convert import export_quiz_file, import_gift_file
+from course.unit_of_work import reads
 
 cli = AppGroup("quizzes", help="Quiz files: import from and export to Moodle GIFT.")
 
@@ -39,6 +40,7 @@ def _write(path: Path, text: str) -> None:
 )
 @click.option("--module", default=None, help="Id of the module the quiz belongs to.")
 @click.option("--title", default=None, help="Quiz title (default: the GIFT category).")
+@reads
 def import_gift(source: Path, out: Path, module: str | None, title: str | None) -> None:
     """Convert a Moodle GIFT file into a quiz file; list every question not converted."""
     result = import_gift_file(source, out, module, title)
@@ -59,6 +61,7 @@ def import_gift(source: Path, out: Path, module: str | None, title: str | None) 
 @click.option(
     "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="GIFT file to write."
 )
+@reads
 def export_gift(quiz_file: Path, out: Path) -> None:
     """Write a quiz file as Moodle GIFT."""
     text, problems, warnings = export_quiz_file(quiz_file)

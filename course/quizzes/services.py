@@ -18,8 +18,8 @@ from sqlalchemy import JSON, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from course.accounts.models import User
+from course.caches import LRU
 from course.clock import as_utc
-from course.database import start_write
 from course.extensions import Session
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
@@ -169,8 +169,7 @@ def _insert(
 
 
 # Quiz versions never change once stored, so each process keeps the ones it has read.
-_CONTENT: dict[str, dict[str, Question]] = {}
-_CONTENT_LIMIT = 64
+_CONTENT: LRU[str, dict[str, Question]] = LRU(64)
 
 
 def store_content(session: Session, quiz: Quiz, quizzes: Mapping[str, Quiz], now: datetime) -> None:
@@ -193,9 +192,8 @@ def content_questions(session: Session, content_hash: str) -> dict[str, Question
     if questions is None:
         data = session.scalar(select(QuizContent.questions).where(QuizContent.content_hash == content_hash))
         questions = content_from_json(data or {})
-        if len(_CONTENT) >= _CONTENT_LIMIT:
-            _CONTENT.pop(next(iter(_CONTENT)))
-        _CONTENT[content_hash] = questions
+        if data is not None:  # a version not stored yet (or rolled back) is looked up again next time
+            _CONTENT.put(content_hash, questions)
     return questions
 
 
@@ -311,7 +309,6 @@ def _update(session: Session, attempt: QuizAttempt, seen_version: int, **values:
     params = {"attempt_id": attempt.id, "seen_version": seen_version, "new_version": seen_version + 1, **values}
     # The answers were merged with the attempt as read; only that version may be overwritten.
     if attempt.version == seen_version:
-        start_write(session)
         if session.execute(statement, params).rowcount == 1:  # type: ignore[attr-defined]
             session.expire(attempt)
             return
@@ -328,7 +325,6 @@ def keep_pending(session: Session, attempt: QuizAttempt, responses: Mapping[str,
     """Set aside answers that arrived after the session expired (REL-2e); nothing is graded."""
     if attempt.status != IN_PROGRESS or not responses:
         return
-    start_write(session)
     attempt.pending = {"page": page, "answers": responses_to_json(responses)}
     session.flush()
 
@@ -338,7 +334,6 @@ def take_pending(session: Session, attempt: QuizAttempt) -> tuple[int, dict[str,
     pending = attempt.pending
     if not pending or attempt.status != IN_PROGRESS:
         return None
-    start_write(session)
     attempt.pending = None
     session.flush()
     return int(pending.get("page", 0)), responses_from_json(pending.get("answers"))

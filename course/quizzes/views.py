@@ -15,12 +15,12 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
+from course.certificates.views import issue_on_completion
 from course.clock import utcnow
 from course.content.access import current_catalog
 from course.errors import handle_csrf_error
 from course.extensions import db
 from course.i18n import current_language, local_time
-from course.progress.events import record_completion
 from course.quizzes import services
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -35,8 +35,8 @@ from course.quizzes.forms import AttemptPost, StartForm, parse_answers, read_att
 from course.quizzes.models import FINISHED, QuizAttempt
 from course.quizzes.present import asked_page, clamp_page, page_count, page_of, reviewed
 from course.quizzes.types import Quiz, Response
-from course.security import CARRIED_FORM, CARRIED_MAX, session_has_expired
-from course.unit_of_work import writes_late
+from course.security import CARRIED_FORM, CARRIED_MAX, keeps_work_when_expired
+from course.unit_of_work import reads, writes, writes_late
 
 bp = Blueprint("quizzes", __name__)
 ANSWER_PREFIXES = ("q.", "m.")  # the answer fields of an attempt page (course/quizzes/forms.py)
@@ -70,6 +70,7 @@ def module_quiz(module_id: str) -> Quiz | None:
 
 
 @bp.get("/quizzes/<quiz_id>")
+@reads
 def show(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
     return _render_quiz(quiz)
@@ -93,6 +94,7 @@ def _render_quiz(quiz: Quiz, message: str | None = None, status: int = 200):
 
 
 @bp.post("/quizzes/<quiz_id>/start")
+@writes
 def start(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
     if not StartForm().validate():
@@ -106,6 +108,7 @@ def start(quiz_id: str):
 
 
 @bp.get("/attempts/<public_id>")
+@writes_late  # clears the answers set aside when the session expired, if any
 def attempt(public_id: str):
     attempt = _attempt_or_404(public_id)
     if attempt.status == FINISHED:
@@ -158,29 +161,23 @@ def _login_carrying_the_answers(public_id: str):
     return render_template("accounts/login.html", form=form, carried_message=message), 401
 
 
-@bp.before_app_request
-def keep_answers_of_an_expired_session():
+@writes_late  # a unit of work of its own, before the expired session is logged out
+def keep_answers_of_an_expired_session() -> None:
     """REL-2(e): a save posted just after the session expired is set aside, not lost.
 
-    Runs before the app logs the expired session out (course.security); the learner then
-    logs in again, comes back to the attempt and finds these answers shown, unsaved.
+    Called by the session timeout check (course.security) for the views that name it, before
+    it logs the expired session out; the learner then logs in again, comes back to the attempt
+    and finds these answers shown, unsaved.
     """
-    if request.method != "POST" or request.endpoint not in ("quizzes.save", "quizzes.autosave"):
-        return None
-    if not current_user.is_authenticated or not session_has_expired():
-        return None
     public_id = (request.view_args or {}).get("public_id", "")
     try:
         attempt = services.owned_attempt(db.session, current_user, public_id)
-        drawn = services.attempt_questions(db.session, attempt)
-        page = clamp_page(drawn, request.form.get("page", 0, type=int))
-        services.keep_pending(
-            db.session, attempt, parse_answers(request.form, page_of(drawn, page), strict=False), page
-        )
-        db.session.commit()
     except AttemptNotFound:
-        db.session.rollback()
-    return None
+        return
+    drawn = services.attempt_questions(db.session, attempt)
+    page = clamp_page(drawn, request.form.get("page", 0, type=int))
+    services.keep_pending(db.session, attempt, parse_answers(request.form, page_of(drawn, page), strict=False), page)
+    db.session.commit()
 
 
 def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message: str | None = None, status: int = 200):
@@ -203,6 +200,7 @@ def _render_attempt(attempt: QuizAttempt, page: int | None, posted=None, message
 
 
 @bp.post("/attempts/<public_id>")
+@keeps_work_when_expired(keep_answers_of_an_expired_session)
 @writes_late  # guarded by the attempt version: the lock is taken only to write
 def save(public_id: str):
     attempt = _attempt_or_404(public_id)
@@ -236,12 +234,13 @@ def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
     call = services.submit_attempt if submit else services.save_answers
     result = call(db.session, attempt, responses, form.version, utcnow())
     if submit and getattr(result, "is_passed", False):
-        record_completion()  # only a pass can make the learner eligible for a certificate
+        issue_on_completion()  # only a pass can make the learner eligible for a certificate
     db.session.commit()
     return result if isinstance(result, int) else 0
 
 
 @bp.post("/attempts/<public_id>/autosave")
+@keeps_work_when_expired(keep_answers_of_an_expired_session)
 @writes_late
 def autosave(public_id: str):
     """Progressive autosave for JavaScript: JSON in, JSON out, same rules as the form."""
@@ -260,6 +259,7 @@ def autosave(public_id: str):
 
 
 @bp.get("/attempts/<public_id>/result")
+@reads
 def result(public_id: str):
     attempt = _attempt_or_404(public_id)
     if attempt.status != FINISHED:
@@ -284,6 +284,7 @@ def result(public_id: str):
 
 
 @bp.post("/attempts/<public_id>/practice")
+@writes
 def practice(public_id: str):
     """Practise what you missed: a round that never counts towards the pass."""
     attempt = _attempt_or_404(public_id)

@@ -1,4 +1,5 @@
-"""REL-1 on SQLite: write requests hold the write lock; quiz saves (@writes_late) only to write.
+"""REL-1 on SQLite: the declared unit of work chooses the lock: `@writes` from its first
+statement, `@writes_late` from its first write, `@reads` never.
 
 Another connection stands in for another gunicorn worker: while this request holds SQLite's
 write lock, the other one's BEGIN IMMEDIATE fails at once (busy timeout 0).
@@ -9,10 +10,11 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 
-from course.database import start_write
+from course.accounts.models import User
 from course.extensions import db
+from course.unit_of_work import reads, writes, writes_late
 from tests.conftest import FakeClock, make_test_app, reset_database
 
 
@@ -37,26 +39,65 @@ def other_worker_can_write(path: str) -> bool:
         other.close()
 
 
-def test_REL_1_a_write_request_takes_the_lock_with_its_first_statement(sqlite_app):
+def test_REL_1_a_writes_unit_takes_the_lock_with_its_first_statement_whatever_the_method(sqlite_app):
     app, path = sqlite_app
-    with app.test_request_context("/modules/basics/first/read", method="POST"):
+
+    @writes
+    def view() -> None:
         db.session.execute(text("SELECT 1"))
         assert not other_worker_can_write(path)
         db.session.rollback()
+
+    with app.test_request_context("/anything", method="GET"):
+        view()
     assert other_worker_can_write(path)
 
 
-def test_REL_1_a_quiz_save_reads_without_the_lock_and_takes_it_to_write(sqlite_app):
+def test_REL_1_a_writes_unit_that_already_read_takes_the_lock_when_it_starts(sqlite_app):
+    """The user loader reads before the view: from the view on, reads and writes are one
+    transaction holding the lock."""
     app, path = sqlite_app
-    with app.test_request_context("/attempts/some-attempt", method="POST"):
-        db.session.execute(text("SELECT 1"))
-        assert other_worker_can_write(path)  # the other workers' saves go on meanwhile
-        start_write(db.session)
+
+    @writes
+    def view() -> None:
         assert not other_worker_can_write(path)
-        start_write(db.session)  # already held: nothing changes
+        db.session.rollback()
+
+    with app.test_request_context("/anything", method="POST"):
+        db.session.execute(text("SELECT 1"))  # what a loader does, in the request's @reads phase
+        assert other_worker_can_write(path)
+        view()
+    assert other_worker_can_write(path)
+
+
+def test_REL_1_a_writes_late_unit_reads_without_the_lock_and_takes_it_to_write(sqlite_app):
+    app, path = sqlite_app
+
+    @writes_late
+    def view() -> None:
+        db.session.execute(select(User.id))
+        assert other_worker_can_write(path)  # the other workers' saves go on meanwhile
+        db.session.execute(update(User).where(User.id == 0).values(locale="en"))
+        assert not other_worker_can_write(path)
+        db.session.execute(update(User).where(User.id == 0).values(locale="uk"))  # held: nothing changes
         assert not other_worker_can_write(path)
         db.session.commit()
+
+    with app.test_request_context("/anything", method="POST"):
+        view()
     assert other_worker_can_write(path)
+
+
+def test_REL_1_a_reads_unit_never_holds_the_lock(sqlite_app):
+    app, path = sqlite_app
+
+    @reads
+    def view() -> None:
+        db.session.execute(select(User.id))
+        assert other_worker_can_write(path)
+
+    with app.test_request_context("/anything", method="POST"):
+        view()
 
 
 def test_cached_reads_check_the_database_once_per_request_and_after_each_commit(sqlite_app):

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from course.access import public
 from course.accounts.models import User
+from course.accounts.session_user import SessionUser
 from course.extensions import db, login_manager
 from tests.conftest import PASSWORD, csrf_token, make_test_app
 from tests.security.helpers import fill_row, logged_in, methods_of, snapshot, url_of
@@ -289,7 +290,7 @@ def test_an_error_while_checking_the_role_never_grants_access_AC_5(app, make_adm
     def broken(self):
         raise RuntimeError("role store unavailable")
 
-    monkeypatch.setattr(User, "is_admin", property(broken))
+    monkeypatch.setattr(SessionUser, "is_admin", property(broken))  # what current_user is
     response = client.get("/admin/")
     body = response.get_data(as_text=True)
     assert response.status_code in (403, 500)

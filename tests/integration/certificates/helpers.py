@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from course.certificates.models import Certificate
 from course.extensions import db
+from course.unit_of_work import writes
 from tests.conftest import csrf_token
 from tests.integration.quizzes.helpers import answers, post, start
 
@@ -64,24 +65,29 @@ def learner_client(app, make_learner, **overrides):
 
 
 def issue_directly(app, user_id: int, expires_at=None):
-    """Issue through the service (as the hook does), skipping the course: (id, code)."""
+    """Issue through the service (as a completing view does), skipping the course: (id, code)."""
+    with app.app_context():
+        return _issue(app, user_id, expires_at)
+
+
+@writes  # a unit of work of its own, also when called inside a request context
+def _issue(app, user_id: int, expires_at):
     from course.accounts.models import User
     from course.certificates import services
     from course.certificates.views import current_settings
     from course.content.access import current_catalog
 
-    with app.app_context():
-        settings = current_settings()
-        course = services.requirements_for(current_catalog(), settings)
-        learner = db.session.get(User, user_id)
-        certificate = services.issue(
-            db.session,
-            learner,
-            course.content_hash,
-            course.module_hashes,
-            settings,
-            app.config["CLOCK"](),
-            expires_at=expires_at,
-        )
-        db.session.commit()
-        return certificate.id, certificate.code
+    settings = current_settings()
+    course = services.requirements_for(current_catalog(), settings)
+    learner = db.session.get(User, user_id)
+    certificate = services.issue(
+        db.session,
+        learner,
+        course.content_hash,
+        course.module_hashes,
+        settings,
+        app.config["CLOCK"](),
+        expires_at=expires_at,
+    )
+    db.session.commit()
+    return certificate.id, certificate.code

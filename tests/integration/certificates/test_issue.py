@@ -15,6 +15,7 @@ from course.certificates.codes import format_code
 from course.certificates.views import current_settings
 from course.content.access import current_catalog
 from course.extensions import db
+from course.unit_of_work import writes
 from tests.conftest import make_test_app
 from tests.unit.certificates.pdfcheck import pdf_fonts, pdf_text, qr_payloads, write_pdf
 
@@ -73,23 +74,25 @@ def test_simultaneous_issues_give_one_certificate_CERT5(app, make_learner):
     barrier = threading.Barrier(10)
     results, errors = [], []
 
+    @writes  # as in the completing views: SQLite then takes the write lock up front
+    def issue_once() -> None:
+        barrier.wait(timeout=30)
+        learner = db.session.get(User, user.id)
+        certificate = services.issue_if_eligible(
+            db.session,
+            learner,
+            current_catalog(),
+            current_settings(),
+            app.config["CLOCK"](),
+        )
+        db.session.commit()
+        results.append(certificate.id if certificate else None)
+        db.session.remove()
+
     def issue():
         try:
-            # A POST request context, as in the after-request hook: SQLite then takes the
-            # write lock up front (BEGIN IMMEDIATE, course/database.py).
             with app.test_request_context(method="POST"):
-                barrier.wait(timeout=30)
-                learner = db.session.get(User, user.id)
-                certificate = services.issue_if_eligible(
-                    db.session,
-                    learner,
-                    current_catalog(),
-                    current_settings(),
-                    app.config["CLOCK"](),
-                )
-                db.session.commit()
-                results.append(certificate.id if certificate else None)
-                db.session.remove()
+                issue_once()
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 

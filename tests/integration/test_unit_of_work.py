@@ -1,0 +1,479 @@
+"""The unit of work declared at the edge (course/unit_of_work.py), on SQLite and PostgreSQL.
+
+- every view declares one, so no endpoint's transaction is guessed;
+- a write outside `@writes`/`@writes_late` raises;
+- every writing endpoint, GET or POST, is atomic: a failure injected right after its first
+  write (or, for a completion, at the certificate it earns) leaves no row behind. The list of
+  writing endpoints is read from the app's url_map, so a new one without a case here fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import event, select, text, update
+from sqlalchemy.engine import Engine
+
+from course.accounts.models import User
+from course.accounts.services import issue_reset
+from course.certificates.models import Certificate
+from course.extensions import db
+from course.quizzes.models import QuizAttempt
+from course.unit_of_work import READS, WRITES, WRITES_LATE, WriteOutsideUnitOfWork, declared, reads, writes
+from tests.conftest import PASSWORD, Auth, csrf_token
+from tests.integration.certificates.helpers import LESSONS, complete_course, issue_directly, pass_quiz, read_lesson
+from tests.integration.quizzes.helpers import answers, post, row, start
+
+NEW_PASSWORD = "a completely different passphrase 42"
+DML = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_every_view_declares_its_unit_of_work(app):
+    undeclared = sorted(
+        endpoint for endpoint, view in app.view_functions.items() if endpoint != "static" and declared(view) is None
+    )
+    assert undeclared == []
+
+
+def test_a_write_in_a_reads_unit_raises_and_writes_nothing(app, make_learner):
+    user = make_learner()
+
+    @reads
+    def view() -> None:
+        db.session.get(User, user.id).locale = "en"
+        db.session.flush()
+
+    @reads
+    def statement() -> None:
+        db.session.execute(update(User).where(User.id == user.id).values(locale="en"))
+
+    with app.test_request_context("/anything", method="POST"):
+        with pytest.raises(WriteOutsideUnitOfWork):
+            view()
+        db.session.rollback()
+        with pytest.raises(WriteOutsideUnitOfWork):
+            statement()
+        db.session.rollback()
+        with pytest.raises(WriteOutsideUnitOfWork):  # a request before (or without) a declaration reads
+            db.session.execute(update(User).where(User.id == user.id).values(locale="en"))
+        db.session.rollback()
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "uk"
+
+
+def test_a_writes_unit_writes_and_commits_once(app, make_learner):
+    user = make_learner()
+
+    @writes
+    def view() -> None:
+        db.session.get(User, user.id).locale = "en"
+        db.session.commit()
+
+    with app.test_request_context("/anything", method="GET"):
+        view()
+    with app.app_context():
+        assert db.session.get(User, user.id).locale == "en"
+
+
+# -- atomicity ---------------------------------------------------------------------------
+
+
+class InjectedFailure(RuntimeError):
+    pass
+
+
+@dataclass(eq=False)  # hashable: SQLAlchemy keeps listeners by identity
+class Injector:
+    """Raises right after the first INSERT/UPDATE/DELETE (on `table`, if given) has run."""
+
+    armed: bool = False
+    table: str | None = None
+    fired: int = 0
+
+    def __call__(self, _conn, _cursor, statement: str, *_args) -> None:
+        words = statement.lstrip().upper()
+        if not self.armed or not words.startswith(DML):
+            return
+        if self.table is not None and f'"{self.table.upper()}"' not in words and f" {self.table.upper()} " not in words:
+            return
+        self.armed = False
+        self.fired += 1
+        raise InjectedFailure(statement[:80])
+
+
+def snapshot(app) -> dict[str, list[str]]:
+    """Every row of every table, as text, in a stable order."""
+    with app.app_context():
+        tables = {}
+        for table in db.metadata.sorted_tables:
+            rows = db.session.execute(select(table)).all()
+            tables[table.name] = sorted(repr(tuple(row)) for row in rows)
+        db.session.rollback()
+        return tables
+
+
+@dataclass
+class World:
+    app: object
+    learner: User
+    admin: User
+    learner_client: object
+    admin_client: object
+
+
+def _client(app, email: str):
+    client = app.test_client()
+    assert Auth(client).login(email).status_code == 302
+    return client
+
+
+def _post(client, url: str, form_url: str, **data):
+    return lambda: client.post(url, data={"csrf_token": csrf_token(client, form_url), **data})
+
+
+def _pending_certificate(world: World) -> tuple[int, str]:
+    """An issued certificate whose PDF failed to render: the next download renders and stores it."""
+    certificate_id, code = issue_directly(world.app, world.learner.id)
+    with world.app.app_context():
+        db.session.execute(
+            update(Certificate).where(Certificate.id == certificate_id).values(pdf=None, pdf_sha256=None, pdf_size=None)
+        )
+        db.session.commit()
+    return certificate_id, code
+
+
+def _attempt(world: World, submitted: bool = False, right: bool = True) -> str:
+    public_id = start(world.learner_client)
+    if submitted:
+        post(world.learner_client, public_id, answers(world.app, public_id, right), action="submit", app=world.app)
+    return public_id
+
+
+def case_login(w: World):
+    w.app.config["CLOCK"].advance(minutes=1)  # a new last_login_at: the login writes on both engines
+    client = w.app.test_client()
+    return lambda: client.post(
+        "/login", data={"email": w.learner.email, "password": PASSWORD, "csrf_token": csrf_token(client)}
+    )
+
+
+def case_register(w: World):
+    client = w.app.test_client()
+    form = {"full_name": "Ірина Коваль", "email": "new@example.org", "password": NEW_PASSWORD}
+    return _post(client, "/register", "/register", org_type="police", region="lviv", **form)
+
+
+def case_logout(w: World):
+    return _post(w.learner_client, "/logout", "/dashboard")
+
+
+def case_password(w: World):
+    return _post(
+        w.learner_client, "/account/password", "/account/password", current_password=PASSWORD, new_password=NEW_PASSWORD
+    )
+
+
+def case_reset(w: World):
+    with w.app.app_context():
+        learner, admin = db.session.get(User, w.learner.id), db.session.get(User, w.admin.id)
+        token = issue_reset(
+            db.session, learner, admin, w.app.config["CLOCK"](), __import__("datetime").timedelta(hours=1)
+        )
+        db.session.commit()
+    client = w.app.test_client()
+    client.get(f"/reset/{token}")
+    return _post(client, "/reset", "/reset", new_password=NEW_PASSWORD)
+
+
+def case_language(w: World):
+    return _post(w.learner_client, "/language", "/dashboard", lang="en", next="/dashboard")
+
+
+def case_erase_mine(w: World):
+    return _post(w.learner_client, "/account/erase", "/account/erase", password=PASSWORD, confirm="y")
+
+
+def case_admin_role(w: World):
+    url = f"/admin/users/{w.learner.id}"
+    return _post(w.admin_client, url + "/role", url, role="admin")
+
+
+def case_admin_active(w: World):
+    url = f"/admin/users/{w.learner.id}"
+    return _post(w.admin_client, url + "/active", url)
+
+
+def case_admin_reset_link(w: World):
+    url = f"/admin/users/{w.learner.id}"
+    return _post(w.admin_client, url + "/reset-link", url)
+
+
+def case_admin_erase(w: World):
+    url = f"/admin/users/{w.learner.id}"
+    issue_directly(w.app, w.learner.id)  # erasure withdraws certificates too
+    return _post(w.admin_client, url + "/erase", url, confirm="y")
+
+
+def case_mark_read(w: World):
+    return _post(w.learner_client, "/modules/basics/first/read", "/modules/basics/first")
+
+
+def case_quiz_start(w: World):
+    return _post(w.learner_client, "/quizzes/basics-quiz/start", "/quizzes/basics-quiz")
+
+
+def case_quiz_save(w: World):
+    public_id = _attempt(w)
+    data = answers(w.app, public_id)
+    return lambda: post(w.learner_client, public_id, data, action="submit", app=w.app)
+
+
+def case_quiz_autosave(w: World):
+    public_id = _attempt(w)
+    data = answers(w.app, public_id)
+    token, version = csrf_token(w.learner_client, f"/attempts/{public_id}"), row(w.app, public_id)["version"]
+    form = {"version": str(version), "page": "0", "action": "save", "csrf_token": token, **data}
+    return lambda: w.learner_client.post(f"/attempts/{public_id}/autosave", data=form)
+
+
+def case_quiz_attempt_page(w: World):
+    public_id = _attempt(w)
+    with w.app.app_context():
+        db.session.execute(
+            update(QuizAttempt).where(QuizAttempt.public_id == public_id).values(pending={"page": 0, "answers": {}})
+        )
+        db.session.commit()
+    return lambda: w.learner_client.get(f"/attempts/{public_id}")
+
+
+def case_quiz_practice(w: World):
+    public_id = _attempt(w, submitted=True, right=False)
+    return _post(w.learner_client, f"/attempts/{public_id}/practice", f"/attempts/{public_id}/result")
+
+
+def case_renew(w: World):
+    complete_course(w.app, w.learner_client)
+    with w.app.app_context():  # eligible without a certificate (after a rule change, say)
+        db.session.execute(text("DELETE FROM certificate_audit"))
+        db.session.execute(text("DELETE FROM certificate"))
+        db.session.commit()
+    return _post(w.learner_client, "/certificates/renew", "/certificates")
+
+
+def case_download(w: World):
+    _id, code = _pending_certificate(w)
+    return lambda: w.learner_client.get(f"/certificates/{code}.pdf")
+
+
+def case_verify(w: World):
+    client = w.app.test_client()
+    return lambda: client.get("/verify/0000-0000-0000-0000-0000-0000-0000")  # unknown: counted
+
+
+def case_admin_pdf(w: World):
+    certificate_id, _code = _pending_certificate(w)
+    return lambda: w.admin_client.get(f"/admin/certificates/{certificate_id}/pdf")
+
+
+def case_admin_revoke(w: World):
+    certificate_id, _code = issue_directly(w.app, w.learner.id)
+    url = f"/admin/certificates/{certificate_id}"
+    return _post(w.admin_client, url + "/revoke", url, reason="Name misspelt")
+
+
+def case_admin_reissue(w: World):
+    certificate_id, _code = issue_directly(w.app, w.learner.id)
+    url = f"/admin/certificates/{certificate_id}"
+    return _post(w.admin_client, url + "/reissue", url)
+
+
+def case_export_csv(w: World):
+    issue_directly(w.app, w.learner.id)
+    return lambda: w.admin_client.get("/admin/certificates/export.csv")
+
+
+def case_export_zip(w: World):
+    issue_directly(w.app, w.learner.id)
+    return lambda: w.admin_client.get("/admin/certificates/export.zip")
+
+
+def case_reminders(w: World):
+    return _post(w.learner_client, "/account/reminders", "/account")
+
+
+def _cohort(w: World) -> int:
+    form = {"name": "Львів, весна", "region": "", "org_type": "", "starts_on": "2026-11-02", "due_on": ""}
+    response = _post(w.admin_client, "/admin/cohorts/new", "/admin/cohorts/new", **form)()
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def case_cohort_create(w: World):
+    form = {"name": "Київ, осінь", "region": "", "org_type": "", "starts_on": "2026-11-02", "due_on": ""}
+    return _post(w.admin_client, "/admin/cohorts/new", "/admin/cohorts/new", **form)
+
+
+def case_cohort_archive(w: World):
+    url = f"/admin/cohorts/{_cohort(w)}"
+    return _post(w.admin_client, url + "/archive", url)
+
+
+def case_cohort_edit(w: World):
+    url = f"/admin/cohorts/{_cohort(w)}"
+    form = {"name": "Львів, літо", "region": "", "org_type": "", "starts_on": "2026-11-03", "due_on": ""}
+    return _post(w.admin_client, url + "/edit", url + "/edit", **form)
+
+
+def _trainer(w: World) -> int:
+    with w.app.app_context():
+        db.session.execute(update(User).where(User.id == w.learner.id).values(role="trainer"))
+        db.session.commit()
+    return w.learner.id
+
+
+def case_cohort_add_trainer(w: World):
+    url, trainer = f"/admin/cohorts/{_cohort(w)}", _trainer(w)
+    return _post(w.admin_client, url + "/trainers", url, trainer=str(trainer))
+
+
+def case_cohort_remove_trainer(w: World):
+    url, trainer = f"/admin/cohorts/{_cohort(w)}", _trainer(w)
+    assert _post(w.admin_client, url + "/trainers", url, trainer=str(trainer))().status_code == 303
+    return _post(w.admin_client, f"{url}/trainers/{trainer}/remove", url)
+
+
+def case_trainer_add_region(w: World):
+    trainer = _trainer(w)
+    url = f"/admin/users/{trainer}"
+    return _post(w.admin_client, f"/admin/cohorts/trainers/{trainer}/regions", url, region="lviv", org_type="")
+
+
+def case_trainer_remove_region(w: World):
+    from course.cohorts.models import TrainerRegion
+
+    trainer = _trainer(w)
+    url = f"/admin/users/{trainer}"
+    _post(w.admin_client, f"/admin/cohorts/trainers/{trainer}/regions", url, region="lviv", org_type="")()
+    with w.app.app_context():
+        scope_id = db.session.scalar(select(TrainerRegion.id))
+        db.session.rollback()
+    return _post(w.admin_client, f"/admin/cohorts/trainers/{trainer}/regions/{scope_id}/remove", url)
+
+
+def case_outbox_decide(w: World):
+    from course.mail import outbox
+
+    with w.app.app_context():
+        message = outbox.enqueue(db.session, "reminder", db.session.get(User, w.learner.id), w.app.config["CLOCK"]())
+        outbox.mark_unconfirmed(message, "the worker stopped mid-send")
+        db.session.commit()
+        message_id = message.id
+    return _post(w.admin_client, f"/admin/mail/{message_id}/decide", "/admin/mail", action="resend")
+
+
+# Writing endpoints merged from other branches that have no case here yet. Listed, so the
+# test below still fails for any further writing endpoint without a case; shrink it.
+NOT_YET_COVERED = {
+    "cohorts.apply",
+    "cohorts.import_check",
+    "cohorts.undo",
+}
+
+CASES: dict[str, Callable[[World], Callable]] = {
+    "accounts.reminders": case_reminders,
+    "cohorts.create": case_cohort_create,
+    "cohorts.archive": case_cohort_archive,
+    "mail.decide": case_outbox_decide,
+    "cohorts.edit": case_cohort_edit,
+    "cohorts.add_trainer": case_cohort_add_trainer,
+    "cohorts.remove_trainer": case_cohort_remove_trainer,
+    "cohorts.add_region": case_trainer_add_region,
+    "cohorts.remove_region": case_trainer_remove_region,
+    "accounts.login": case_login,
+    "accounts.register_view": case_register,
+    "accounts.logout": case_logout,
+    "accounts.password": case_password,
+    "accounts.reset_password_view": case_reset,
+    "i18n.switch_language": case_language,
+    "privacy.erase_mine": case_erase_mine,
+    "admin.user_role": case_admin_role,
+    "admin.user_active": case_admin_active,
+    "admin.user_reset_link": case_admin_reset_link,
+    "admin.user_erase": case_admin_erase,
+    "content.mark_lesson_read": case_mark_read,
+    "quizzes.start": case_quiz_start,
+    "quizzes.save": case_quiz_save,
+    "quizzes.autosave": case_quiz_autosave,
+    "quizzes.attempt": case_quiz_attempt_page,
+    "quizzes.practice": case_quiz_practice,
+    "certificates.renew": case_renew,
+    "certificates.download": case_download,
+    "certificates.verify_code": case_verify,
+    "certificates.admin_pdf": case_admin_pdf,
+    "certificates.admin_revoke": case_admin_revoke,
+    "certificates.admin_reissue": case_admin_reissue,
+    "certificates.admin_export_csv": case_export_csv,
+    "certificates.admin_export_zip": case_export_zip,
+}
+
+
+@pytest.fixture
+def world(app, make_learner, make_admin) -> World:
+    learner, admin = make_learner(), make_admin()
+    return World(app, learner, admin, _client(app, learner.email), _client(app, admin.email))
+
+
+@pytest.fixture
+def injector():
+    inject = Injector()
+    event.listen(Engine, "after_cursor_execute", inject)
+    yield inject
+    event.remove(Engine, "after_cursor_execute", inject)
+
+
+def test_every_writing_endpoint_has_an_atomicity_case(app):
+    writing = {name for name, view in app.view_functions.items() if declared(view) in (WRITES, WRITES_LATE)}
+    assert writing - NOT_YET_COVERED == set(CASES)
+    assert NOT_YET_COVERED <= writing  # a name here that stopped writing (or was renamed) must go
+    assert all(declared(app.view_functions[name]) != READS for name in CASES)
+
+
+@pytest.mark.parametrize("endpoint", sorted(CASES))
+def test_a_failure_after_the_first_write_leaves_no_row_behind(endpoint, world, injector):
+    request = CASES[endpoint](world)
+    before = snapshot(world.app)
+    injector.armed = True
+    response = request()
+    assert injector.fired == 1, f"{endpoint}: the case never reached a write"
+    assert response.status_code == 500
+    assert snapshot(world.app) == before
+
+
+@pytest.mark.parametrize("last", ["lesson", "quiz"])
+def test_a_failure_at_the_certificate_undoes_the_completion_that_earned_it_CERT_5(last, world, injector):
+    """The completing view issues before its single commit: no read lesson or passed quiz
+    is left without the certificate it earned, and no second transaction commits it later."""
+    client = world.learner_client
+    if last == "lesson":
+        for module_id, lesson_id in LESSONS[:-1]:
+            read_lesson(client, module_id, lesson_id)
+        pass_quiz(world.app, client)
+        complete_course_step = lambda: read_lesson(client, *LESSONS[-1])  # noqa: E731
+    else:
+        for module_id, lesson_id in LESSONS:
+            read_lesson(client, module_id, lesson_id)
+        public_id = start(client)
+        data = answers(world.app, public_id)
+        complete_course_step = lambda: post(client, public_id, data, action="submit", app=world.app)  # noqa: E731
+    before = snapshot(world.app)
+    injector.table, injector.armed = "certificate", True
+    response = complete_course_step()
+    assert injector.fired == 1 and response.status_code == 500
+    assert snapshot(world.app) == before
+    # and without a failure the same step completes and issues, in one commit
+    response = complete_course_step()
+    assert response.status_code in (302, 303)
+    with world.app.app_context():
+        assert db.session.scalar(select(Certificate.id).where(Certificate.user_id == world.learner.id)) is not None
