@@ -197,17 +197,17 @@ def case_erase_mine(w: World):
 
 def case_admin_role(w: World):
     url = f"/admin/users/{w.learner.id}"
-    return _post(w.admin_client, url + "/role", url, role="admin")
+    return _post(w.admin_client, url + "/role", url, role="admin", confirm="y")
 
 
 def case_admin_active(w: World):
     url = f"/admin/users/{w.learner.id}"
-    return _post(w.admin_client, url + "/active", url)
+    return _post(w.admin_client, url + "/active", url, confirm="y")
 
 
 def case_admin_reset_link(w: World):
     url = f"/admin/users/{w.learner.id}"
-    return _post(w.admin_client, url + "/reset-link", url)
+    return _post(w.admin_client, url + "/reset-link", url, confirm="y")
 
 
 def case_admin_erase(w: World):
@@ -280,13 +280,13 @@ def case_admin_pdf(w: World):
 def case_admin_revoke(w: World):
     certificate_id, _code = issue_directly(w.app, w.learner.id)
     url = f"/admin/certificates/{certificate_id}"
-    return _post(w.admin_client, url + "/revoke", url, reason="Name misspelt")
+    return _post(w.admin_client, url + "/revoke", url, reason="Name misspelt", confirm="y")
 
 
 def case_admin_reissue(w: World):
     certificate_id, _code = issue_directly(w.app, w.learner.id)
     url = f"/admin/certificates/{certificate_id}"
-    return _post(w.admin_client, url + "/reissue", url)
+    return _post(w.admin_client, url + "/reissue", url, confirm="y")
 
 
 def case_export_csv(w: World):
