@@ -60,7 +60,8 @@ def test_start_up_warns_when_base_url_points_at_another_port(tmp_path: Path):
     port = free_port()
     env = _environment(tmp_path, BASE_URL="http://127.0.0.1:5000")
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:course.serving", "--bind", f"127.0.0.1:{port}"]
-    log = _start_and_read_log([*command, "--workers", "1", "wsgi:app"], env, "Frontline listens on")
+    # "Booting worker" comes after the when_ready hook, so its warning is in the log by then
+    log = _start_and_read_log([*command, "--workers", "1", "wsgi:app"], env, "Booting worker")
     assert f"BASE_URL http://127.0.0.1:5000 does not match where the app listens (port {port})" in log, log
 
 
