@@ -4,7 +4,7 @@
   PDF (interpreter start, WeasyPrint import, font loading, first layout), wall time, median
   of BENCH_COLD_RUNS.
 - certificate_warm_ms: one more certificate in a process that has already rendered one,
-  through the issuing code path (`services.sample_pdf`), median of BENCH_WARM_RUNS.
+  through the issuing code path (`pdfs.sample_pdf`), median of BENCH_WARM_RUNS.
 - verify_page_ratio: req/s of /verify/<code> for a valid certificate (rate-limit counter
   included, limit raised so every request is a real lookup) over the bare Flask page of the
   same size, both under the harness's gunicorn and wrk in the same run.
@@ -60,7 +60,7 @@ def cold_ms() -> float:
 
 def warm_ms() -> float:
     """One more certificate once the renderer is warm (fonts, CSS and template loaded)."""
-    from course.certificates.services import sample_pdf
+    from course.certificates.pdfs import sample_pdf
     from course.certificates.settings import settings_from
 
     settings = settings_from(
@@ -83,8 +83,9 @@ def prepare(env: dict[str, str]) -> str:
 
     from course import create_app
     from course.accounts.services import Registration, register
-    from course.certificates import services
     from course.certificates.codes import format_code
+    from course.certificates.issuing import issue
+    from course.certificates.records import requirements_for
     from course.certificates.views import current_settings
     from course.clock import utcnow
     from course.content.access import current_catalog
@@ -100,8 +101,8 @@ def prepare(env: dict[str, str]) -> str:
             ),
             utcnow(),
         )
-        course = services.requirements_for(current_catalog(), current_settings())
-        certificate = services.issue(
+        course = requirements_for(current_catalog(), current_settings())
+        certificate = issue(
             db.session,
             learner,
             course.content_hash,

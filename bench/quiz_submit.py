@@ -87,6 +87,7 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
 
     from course import create_app
     from course.accounts.models import User
+    from course.accounts.session_user import SessionUser
     from course.content.access import current_catalog
     from course.extensions import db
     from course.quizzes.drawing import draw_attempt
@@ -156,7 +157,7 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
         for user_id in user_ids:
             user = db.session.get(User, user_id)
             with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
-                login_user(user)
+                login_user(SessionUser.of(user))
                 start_session(now)
                 g.pop("csrf_token", None)  # Flask-WTF caches the token per app context
                 token = generate_csrf()

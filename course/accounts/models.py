@@ -15,7 +15,23 @@ ROLE_ADMIN = "admin"
 ROLE_TRAINER = "trainer"
 
 
-class User(Model):
+class RoleChecks:
+    """What the account's role makes it, asked alike of the row and of the session's frozen
+    value (course/accounts/session_user.py), which alone is what Flask-Login logs in."""
+
+    __slots__ = ()  # SessionUser keeps its slots
+    role: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role == ROLE_TRAINER
+
+
+class User(Model, RoleChecks):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,21 +52,6 @@ class User(Model):
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The weekly reminder e-mail to learners who stalled (course/mail/reminders.py) is skipped.
     reminders_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
-
-    # Flask-Login protocol
-    is_authenticated = True
-    is_anonymous = False
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_epoch}"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
-
-    @property
-    def is_trainer(self) -> bool:
-        return self.role == ROLE_TRAINER
 
 
 class LoginFailure(Model):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course.accounts.models import ROLE_ADMIN, ROLE_TRAINER, User
+from course.accounts.models import RoleChecks, User
 
 
 @dataclass(frozen=True, slots=True)
-class SessionUser:
+class SessionUser(RoleChecks):
     id: int
     session_epoch: int
     role: str
@@ -23,20 +23,12 @@ class SessionUser:
     email: str
     is_active: bool
 
-    # Flask-Login's protocol
+    # Flask-Login's protocol: only this value is ever logged in (`login_user`), never a row.
     is_authenticated = True
     is_anonymous = False
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
-
-    @property
-    def is_trainer(self) -> bool:
-        return self.role == ROLE_TRAINER
 
     @classmethod
     def of(cls, user: User) -> SessionUser:

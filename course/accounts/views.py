@@ -71,7 +71,7 @@ def register_view():
         # only a new account is logged in, so a taken address ends on the login form.
         if user is not None:
             session.clear()  # SESS-2: a new session on login
-            login_user(user)
+            login_user(SessionUser.of(user))
             start_session(utcnow())
             flash(_("Welcome! Your account is ready and you are logged in."), "success")
         return redirect(url_for("progress.dashboard"))

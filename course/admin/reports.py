@@ -80,7 +80,7 @@ class Outcome:
 def outcomes(session: Session, users: Sequence[User], quizzes: Mapping, now: datetime) -> dict[int, Outcome]:
     """Quizzes passed and the latest certificate's state for each of `users`: two queries."""
     from course.certificates.models import Certificate
-    from course.certificates.services import status_of
+    from course.certificates.records import status_of
     from course.quizzes.models import QuizAttempt
 
     ids = [user.id for user in users]

@@ -21,10 +21,11 @@ from course.accounts.forms import ConfirmForm, RoleForm
 from course.accounts.models import User
 from course.accounts.services import AccountError, issue_reset, set_active, set_role
 from course.admin.views import bp
+from course.certificates.audit import record_audit
 from course.certificates.codes import format_code
 from course.certificates.forms import STATUS_LABELS
-from course.certificates.services import learner_certificates, record_audit
-from course.certificates.services import status_of as certificate_status
+from course.certificates.records import learner_certificates
+from course.certificates.records import status_of as certificate_status
 from course.clock import utcnow
 from course.cohorts.forms import RegionScopeForm
 from course.cohorts.models import Cohort, CohortMember

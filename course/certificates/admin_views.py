@@ -1,7 +1,7 @@
 """Admin certificate pages: list, filters, CSV and ZIP exports, revoke, reissue, audit, preview.
 
 Routes on the certificates blueprint under /admin/certificates; each needs the admin role,
-checked on the server (AC-2). Thin: `manage` and `services` do the work; commits here.
+checked on the server (AC-2). Thin: `manage`, `records` and `pdfs` do the work; commits here.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 
 from course.access import admin_required
 from course.accounts.forms import ConfirmForm
-from course.certificates import manage, services
+from course.certificates import manage
 from course.certificates.codes import format_code
+from course.certificates.errors import CertificateError, CertificateNotFound, CertificatePending
 from course.certificates.forms import ACTION_LABELS, STATUS_LABELS, AuditFilterForm, FilterForm, PreviewForm, RevokeForm
+from course.certificates.pdfs import sample_pdf, stored_pdf
+from course.certificates.records import status_of
 from course.certificates.render import CertificateRenderError
 from course.certificates.views import bp, current_settings, pdf_response
 from course.clock import utcnow
@@ -58,7 +61,7 @@ def admin_list():
         page=page,
         per_page=manage.PER_PAGE,
         now=utcnow(),
-        status_of=services.status_of,
+        status_of=status_of,
         format_code=format_code,
         labels=STATUS_LABELS,
         query=request.args.to_dict(),
@@ -96,7 +99,7 @@ def admin_export_zip():
 def _certificate_or_404(certificate_id: int):
     try:
         return manage.certificate_by_id(db.session, certificate_id)
-    except services.CertificateNotFound:
+    except CertificateNotFound:
         abort(404)
 
 
@@ -108,7 +111,7 @@ def admin_detail(certificate_id: int):
     return render_template(
         "certificates/admin_detail.html",
         c=certificate,
-        status=services.status_of(certificate, utcnow()),
+        status=status_of(certificate, utcnow()),
         revoke_form=RevokeForm(),
         reissue_form=ConfirmForm(),
         format_code=format_code,
@@ -132,7 +135,7 @@ def admin_revoke(certificate_id: int):
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
     try:
         manage.revoke(db.session, current_user, certificate, form.reason.data or "", utcnow())
-    except services.CertificateError as refused:
+    except CertificateError as refused:
         flash(_(refused.message), "error")
     else:
         db.session.commit()
@@ -151,10 +154,10 @@ def admin_reissue(certificate_id: int):
             abort(400)
         flash(_("Nothing was changed: tick the box to confirm that you mean it."), "error")
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
-    was_revoked = services.status_of(certificate, utcnow()) == "revoked"
+    was_revoked = status_of(certificate, utcnow()) == "revoked"
     try:
         new = manage.reissue(db.session, current_user, certificate, current_settings(), utcnow())
-    except services.CertificateError as refused:
+    except CertificateError as refused:
         flash(_(refused.message), "error")
         return redirect(url_for("certificates.admin_detail", certificate_id=certificate.id))
     db.session.commit()
@@ -174,8 +177,8 @@ def admin_reissue(certificate_id: int):
 def admin_pdf(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     try:
-        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow())
-    except services.CertificatePending as pending:
+        pdf = stored_pdf(db.session, certificate, current_settings(), utcnow())
+    except CertificatePending as pending:
         db.session.commit()
         return render_template("certificates/pending.html", message=_(pending.message)), 503
     db.session.commit()
@@ -214,7 +217,7 @@ def admin_preview():
     if "lang" not in request.args or not form.validate():
         return render_template("certificates/admin_preview.html", form=form, error=None)
     try:
-        pdf = services.sample_pdf(current_settings(), form.name.data or "", form.lang.data, utcnow().date())
+        pdf = sample_pdf(current_settings(), form.name.data or "", form.lang.data, utcnow().date())
     except CertificateRenderError as exc:
         return render_template("certificates/admin_preview.html", form=form, error=str(exc)), 422
     # An attachment, not inline: a strict CSP (object-src none) can blank an inline PDF viewer.

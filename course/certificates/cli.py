@@ -13,8 +13,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from course.certificates import services
 from course.certificates.models import Certificate
+from course.certificates.pdfs import SAMPLE_NAME, render_and_store, sample_pdf
 from course.certificates.render import CertificateRenderError
 from course.certificates.types import LANGUAGES
 from course.certificates.views import current_settings
@@ -29,7 +29,7 @@ def cli() -> None:
 
 
 @cli.command("sample")
-@click.option("--name", default=services.SAMPLE_NAME, show_default=True, help="Name to print.")
+@click.option("--name", default=SAMPLE_NAME, show_default=True, help="Name to print.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="uk", show_default=True)
 @click.option(
     "--out",
@@ -42,7 +42,7 @@ def cli() -> None:
 def sample(name: str, lang: str, out: Path) -> None:
     """Render a sample certificate through the issuing code path; nothing is stored."""
     try:
-        pdf = services.sample_pdf(current_settings(), name, lang, utcnow().date())
+        pdf = sample_pdf(current_settings(), name, lang, utcnow().date())
     except CertificateRenderError as exc:
         click.echo(f"the certificate template could not be rendered: {exc}", err=True)
         sys.exit(1)
@@ -61,7 +61,7 @@ def render_pending() -> None:
     ).all()
     failed = 0
     for certificate in pending:
-        if not services.render_and_store(db.session, certificate, current_settings(), utcnow()):
+        if not render_and_store(db.session, certificate, current_settings(), utcnow()):
             failed += 1
     db.session.commit()
     click.echo(f"rendered {len(pending) - failed} of {len(pending)} pending certificates")

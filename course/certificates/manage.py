@@ -21,17 +21,14 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, undefer
 
 from course.accounts.models import User
+from course.certificates.audit import record_audit
 from course.certificates.codes import format_code
 from course.certificates.eligibility import short_hash
+from course.certificates.errors import CertificateError, CertificateNotFound
+from course.certificates.issuing import issue
 from course.certificates.models import Certificate, CertificateAudit
-from course.certificates.services import (
-    CertificateError,
-    issue,
-    log,
-    record_audit,
-    status_of,
-    stored_pdf,
-)
+from course.certificates.pdfs import stored_pdf
+from course.certificates.records import status_of
 from course.certificates.settings import CertificateSettings
 from course.certificates.types import STATES, display_name
 from course.database import contains_name, like_pattern
@@ -209,8 +206,6 @@ def _record_export(session: Session, admin: User, action: str, count: int, now: 
 def certificate_by_id(session: Session, certificate_id: int) -> Certificate:
     certificate = session.get(Certificate, certificate_id)
     if certificate is None:
-        from course.certificates.services import CertificateNotFound
-
         raise CertificateNotFound()
     return certificate
 
@@ -226,7 +221,7 @@ def revoke(session: Session, admin: User, certificate: Certificate, reason: str,
     certificate.revoked_reason = reason
     certificate.revoked_by_id = admin.id
     record_audit(session, admin, "revoked", certificate, now, reason)
-    log.info(
+    logger.info(
         "certificate revoked", extra={"event": "certificate_revoked", "target": certificate.id, "actor_id": admin.id}
     )
     session.flush()

@@ -17,6 +17,8 @@ from course.names import fold_name
 from course.problems import N_
 
 LANGUAGES = ("uk", "en")
+# The course's title, the same message as the course overview's heading.
+COURSE_TITLE = N_("Countering human trafficking: a course for frontline practitioners")
 
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069). A name
 # must not be able to reorder the text printed around it, or show one name while storing

@@ -23,7 +23,7 @@ from course.caches import LRU
 from course.certificates.codes import CODE_LENGTH, format_code, normalize_code
 from course.certificates.eligibility import short_hash
 from course.certificates.models import Certificate, VerifyThrottle
-from course.certificates.services import status_of
+from course.certificates.records import status_of
 from course.certificates.types import REVOKED, WITHDRAWN, display_name, mask_name, surname_matches
 from course.clock import as_utc
 from course.extensions import Session

@@ -1,7 +1,7 @@
 """Certificate pages: public verification, the learner's certificates, and issuing on time.
 
-Thin views over `services`, `verify` and `manage`; admin pages are in `admin_views`, on the
-same blueprint. Issuing is an explicit call: a view that completes something (marking a lesson
+Thin views over `records`, `issuing`, `pdfs`, `verify` and `manage`; admin pages are in
+`admin_views`, on the same blueprint. Issuing is an explicit call: a view that completes something (marking a lesson
 read, passing a quiz) calls `issue_on_completion` before its single commit, so the completion
 and the certificate it earns are one unit of work. "My certificates" also offers the
 certificate to a learner who is eligible without one (after a rule change, say).
@@ -29,9 +29,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.access import public
-from course.certificates import services, verify
+from course.certificates import verify
 from course.certificates.codes import format_code, normalize_code
+from course.certificates.errors import CertificateNotFound, CertificatePending
 from course.certificates.forms import SurnameForm, VerifyForm
+from course.certificates.issuing import issue_if_eligible
+from course.certificates.pdfs import stored_pdf
+from course.certificates.records import (
+    could_be_eligible,
+    eligibility_now,
+    learner_certificates,
+    owned_certificate,
+    requirements_for,
+    status_of,
+)
 from course.certificates.settings import (
     CertificateSettings,
     CertificateSettingsError,
@@ -92,9 +103,9 @@ def issue_on_completion() -> None:
     if not learner.is_authenticated or learner.is_admin:
         return
     catalog, settings = current_catalog(), current_settings()
-    if not services.could_be_eligible(session, learner, catalog, settings):
+    if not could_be_eligible(session, learner, catalog, settings):
         return
-    if services.issue_if_eligible(session, learner, catalog, settings, utcnow()) is not None:
+    if issue_if_eligible(session, learner, catalog, settings, utcnow()) is not None:
         flash(_("Congratulations! Your certificate is ready under “My certificates”."), "success")
 
 
@@ -103,8 +114,8 @@ def certificate_summary() -> dict:
     """For the learner's dashboard: what earns the certificate (CERTIFICATE_ELIGIBILITY) and
     where the learner stands against each part, and the certificate if one was issued."""
     settings, catalog, now = current_settings(), current_catalog(), utcnow()
-    eligibility, latest, plan = services.eligibility_now(db.session, current_user, catalog, settings, now)
-    course = services.requirements_for(catalog, settings)
+    eligibility, latest, plan = eligibility_now(db.session, current_user, catalog, settings, now)
+    course = requirements_for(catalog, settings)
     module_quizzes = {q.id for q in catalog.quizzes.values() if q.module_id}
     final_quizzes = set(catalog.quizzes) - module_quizzes
     missing = set(eligibility.missing_quizzes)
@@ -115,7 +126,7 @@ def certificate_summary() -> dict:
         "final": (len(final_quizzes - missing) if settings.rule.final else None, len(final_quizzes)),
         "eligible": eligibility.eligible,
         "latest": latest,
-        "state": services.status_of(latest, now) if latest is not None else None,
+        "state": status_of(latest, now) if latest is not None else None,
         "plan": plan,
     }
 
@@ -203,15 +214,15 @@ def mine():
     """My certificates: downloads, states, and what to redo when one expired or went stale."""
     settings, now = current_settings(), utcnow()
     catalog = current_catalog()
-    certificates = services.learner_certificates(db.session, current_user)
-    eligibility, latest, plan = services.eligibility_now(db.session, current_user, catalog, settings, now)
+    certificates = learner_certificates(db.session, current_user)
+    eligibility, latest, plan = eligibility_now(db.session, current_user, catalog, settings, now)
     from course.accounts.forms import EmptyForm
 
     return render_template(
         "certificates/mine.html",
         certificates=certificates,
         now=now,
-        status_of=services.status_of,
+        status_of=status_of,
         eligibility=eligibility,
         latest=latest,
         plan=plan,
@@ -229,7 +240,7 @@ def renew():
 
     if not EmptyForm().validate_on_submit():
         abort(400)
-    certificate = services.issue_if_eligible(
+    certificate = issue_if_eligible(
         db.session, current_user, current_catalog(), current_settings(), utcnow(), asked=True
     )
     db.session.commit()
@@ -245,13 +256,13 @@ def download(code: str):
     language it was issued in or, with `?language=`, in the other one (also frozen at issue)."""
     language = request.args.get("language") if request.args.get("language") in LANGUAGES else None
     try:
-        certificate = services.owned_certificate(db.session, current_user, code)
-        pdf = services.stored_pdf(db.session, certificate, current_settings(), utcnow(), language)
-    except services.CertificateNotFound:
+        certificate = owned_certificate(db.session, current_user, code)
+        pdf = stored_pdf(db.session, certificate, current_settings(), utcnow(), language)
+    except CertificateNotFound:
         return render_template(
             "error.html", status=404, title=_("This page does not exist."), message=None, error_id="-"
         ), 404
-    except services.CertificatePending as pending:
+    except CertificatePending as pending:
         db.session.commit()  # keep the render error id for the admins
         page = render_template("certificates/pending.html", message=_(pending.message))
         return page, 503, {"Retry-After": "30"}

@@ -21,7 +21,7 @@ from course.accounts.forms import EmptyForm
 from course.admin.reports import to_csv
 from course.clock import utcnow
 from course.cohorts import imports, settings
-from course.cohorts.csvfile import COLUMNS
+from course.cohorts.csvfile import COLUMNS, RowProblem
 from course.cohorts.forms import ImportForm
 from course.cohorts.models import Cohort, ImportBatch
 from course.cohorts.scope import visible_batch, visible_batches, visible_cohort, visible_cohorts
@@ -52,15 +52,19 @@ def _form() -> ImportForm:
     return form
 
 
+def _limit_mb() -> str:
+    """The upload limit in MB as the form states it: "2", "1.5"."""
+    return f"{current_app.config['IMPORT_MAX_BYTES'] / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
 def _page(form: ImportForm, status: int = 200, **context):
-    limit_mb = current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024
     return render_template(
         "cohorts/import.html",
         form=form,
         columns=COLUMNS,
         regions=REGIONS,
         org_types=ORG_TYPES,
-        limit_mb=f"{limit_mb:.1f}".rstrip("0").rstrip("."),
+        limit_mb=_limit_mb(),
         mail_enabled=mail_enabled(current_app.config),
         **context,
     ), status
@@ -69,8 +73,7 @@ def _page(form: ImportForm, status: int = 200, **context):
 @bp.errorhandler(413)
 def too_large(_error):
     """The upload is over the limit: the form again, saying what the limit is."""
-    limit_mb = f"{current_app.config['IMPORT_MAX_BYTES'] / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
-    flash(_("The file is larger than %(limit)s MB. Split it into smaller files.", limit=limit_mb), "error")
+    flash(_("The file is larger than %(limit)s MB. Split it into smaller files.", limit=_limit_mb()), "error")
     return redirect(url_for("cohorts.import_form"), 303)
 
 
@@ -127,6 +130,21 @@ def _batch_or_404(batch_id: int):
     return batch
 
 
+def _recheck(batch: ImportBatch) -> tuple[Cohort | None, imports.Check | None]:
+    """The batch's cohort, and its stored file checked again against the database as it is
+    now (None once applied: the file is not kept)."""
+    cohort = db.session.get(Cohort, batch.cohort_id) if batch.cohort_id else None
+    if batch.source is None:
+        return cohort, None
+    return cohort, imports.check_file(db.session, current_user, cohort, batch.source, import_settings())
+
+
+def _problem_rows(problems: list[RowProblem]) -> list[tuple]:
+    """Each problem as (line, column, value, problem), in the reader's language."""
+    labels = {column.key: _(column.label) for column in COLUMNS}
+    return [(p.line, labels.get(p.column, ""), p.value, p.render(_)) for p in problems]
+
+
 @bp.get("/imports")
 @trainer_allowed
 @reads
@@ -141,18 +159,13 @@ def batches():
 def batch(batch_id: int):
     """A checked file: its problems, or what importing it would do; an applied one: its result."""
     batch = _batch_or_404(batch_id)
-    cohort = db.session.get(Cohort, batch.cohort_id) if batch.cohort_id else None
-    check = None
-    if batch.source is not None:
-        check = imports.check_file(db.session, current_user, cohort, batch.source, import_settings())
-    labels = {column.key: _(column.label) for column in COLUMNS}
-    shown = check.problems[:SHOWN_PROBLEMS] if check else []
+    cohort, check = _recheck(batch)
     return render_template(
         "cohorts/batch.html",
         batch=batch,
         cohort=cohort,
         check=check,
-        problems=[(p.line, labels.get(p.column, ""), p.value, p.render(_)) for p in shown],
+        problems=_problem_rows(check.problems[:SHOWN_PROBLEMS] if check else []),
         refusal=_(check.refusal).format(**check.refusal_params) if check and check.refusal else "",
         form=EmptyForm(),
         started=batch.status == "applied" and imports.has_started(db.session, batch),
@@ -193,12 +206,10 @@ def apply(batch_id: int):
 def errors_csv(batch_id: int):
     """Every problem of a checked file, in the reader's language: line, column, value, problem."""
     batch = _batch_or_404(batch_id)
-    if batch.source is None:
+    _cohort, check = _recheck(batch)
+    if check is None:
         abort(404)
-    cohort = db.session.get(Cohort, batch.cohort_id) if batch.cohort_id else None
-    check = imports.check_file(db.session, current_user, cohort, batch.source, import_settings())
-    labels = {column.key: _(column.label) for column in COLUMNS}
-    rows = [(p.line or "", labels.get(p.column, ""), p.value, p.render(_)) for p in check.problems]
+    rows = [(line or "", *rest) for line, *rest in _problem_rows(check.problems)]
     body = "\ufeff" + to_csv([_("Line"), _("Column"), _("Value"), _("Problem")], rows)
     return Response(
         body,

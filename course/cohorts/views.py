@@ -8,6 +8,7 @@ view; trainers only the @trainer_allowed ones, which read cohorts and learners t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -49,6 +50,25 @@ def _data(form: CohortForm) -> services.CohortData:
     )
 
 
+def _cohort_form(
+    form: CohortForm, cohort: Cohort | None, change: Callable[[services.CohortData], Cohort], event: str, done: str
+):
+    """The create/edit form: on a valid post, `change` (a use case) is committed, logged and the
+    cohort's page shown; a refusal is rolled back and flashed over the form, as is a GET."""
+    if form.validate_on_submit():
+        try:
+            saved = change(_data(form))
+        except services.CohortError as refusal:
+            db.session.rollback()
+            flash(_(refusal.message), "error")
+        else:
+            db.session.commit()
+            _audit(event, saved.id)
+            flash(done, "success")
+            return redirect(url_for("cohorts.detail", cohort_id=saved.id), 303)
+    return render_template("cohorts/edit.html", form=form, cohort=cohort), 400 if request.method == "POST" else 200
+
+
 @bp.get("")
 @trainer_allowed
 @reads
@@ -66,19 +86,10 @@ def cohorts():
 @bp.route("/new", methods=["GET", "POST"])
 @writes
 def create():
-    form = CohortForm()
-    if form.validate_on_submit():
-        try:
-            cohort = services.create_cohort(db.session, _data(form), utcnow())
-        except services.CohortError as refusal:
-            db.session.rollback()
-            flash(_(refusal.message), "error")
-        else:
-            db.session.commit()
-            _audit("cohort_created", cohort.id)
-            flash(_("The cohort has been created."), "success")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id), 303)
-    return render_template("cohorts/edit.html", form=form, cohort=None), 400 if request.method == "POST" else 200
+    def change(data: services.CohortData) -> Cohort:
+        return services.create_cohort(db.session, data, utcnow())
+
+    return _cohort_form(CohortForm(), None, change, "cohort_created", _("The cohort has been created."))
 
 
 @bp.get("/<int:cohort_id>")
@@ -105,19 +116,13 @@ def detail(cohort_id: int):
 @writes
 def edit(cohort_id: int):
     cohort = _cohort_or_404(cohort_id)
+
+    def change(data: services.CohortData) -> Cohort:
+        services.edit_cohort(db.session, cohort, data)
+        return cohort
+
     form = CohortForm(obj=cohort if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.edit_cohort(db.session, cohort, _data(form))
-        except services.CohortError as refusal:
-            db.session.rollback()
-            flash(_(refusal.message), "error")
-        else:
-            db.session.commit()
-            _audit("cohort_edited", cohort.id)
-            flash(_("The cohort has been saved."), "success")
-            return redirect(url_for("cohorts.detail", cohort_id=cohort.id), 303)
-    return render_template("cohorts/edit.html", form=form, cohort=cohort), 400 if request.method == "POST" else 200
+    return _cohort_form(form, cohort, change, "cohort_edited", _("The cohort has been saved."))
 
 
 @bp.post("/<int:cohort_id>/archive")

@@ -8,12 +8,9 @@ import csv
 import io
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from course.accounts.models import User
 from course.cohorts.models import Cohort, CohortMember, ImportBatch
@@ -21,9 +18,9 @@ from course.cohorts.services import CohortData, create_cohort
 from course.extensions import db
 from course.progress.models import LessonRead
 from tests.conftest import PASSWORD, csrf_token
+from tests.integration.enrolment_helpers import DATA, apply, batch_page, upload
 from tests.security.helpers import logged_in
 
-DATA = Path(__file__).parents[1] / "data" / "imports"
 BAD_FILES = {
     "empty.csv": "The file is empty.",
     "header_only.csv": "The file has a header but no learners.",
@@ -43,33 +40,12 @@ def make_cohort(app, clock, name="Lviv oblast police, spring 2027", due=None) ->
         return cohort.id
 
 
-def upload(client, data: bytes, cohort_id: int | None, filename="learners.csv", lang="en"):
-    token = csrf_token(client, f"/admin/cohorts/import?lang={lang}")
-    form = {"csrf_token": token, "cohort": str(cohort_id or ""), "file": FileStorage(io.BytesIO(data), filename)}
-    # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
-    boundary, body = encode_multipart(form)
-    content_type = f"multipart/form-data; boundary={boundary}"
-    return client.post(f"/admin/cohorts/import?lang={lang}", data=body, content_type=content_type)
-
-
-def batch_page(client, response, lang="en") -> tuple[int, str]:
-    assert response.status_code == 303, response.status_code
-    location = response.headers["Location"]
-    batch_id = int(re.search(r"/imports/(\d+)", location).group(1))
-    return batch_id, client.get(f"{location}?lang={lang}").get_data(as_text=True)
-
-
 def counts(app) -> tuple[int, int]:
     with app.app_context():
         users = db.session.scalar(select(func.count()).select_from(User))
         members = db.session.scalar(select(func.count()).select_from(CohortMember))
         db.session.rollback()
         return users, members
-
-
-def apply(client, batch_id: int):
-    token = csrf_token(client, f"/admin/cohorts/imports/{batch_id}")
-    return client.post(f"/admin/cohorts/imports/{batch_id}/apply?lang=en", data={"csrf_token": token})
 
 
 @pytest.fixture

@@ -73,14 +73,15 @@ def issue_directly(app, user_id: int, expires_at=None):
 @writes  # a unit of work of its own, also when called inside a request context
 def _issue(app, user_id: int, expires_at):
     from course.accounts.models import User
-    from course.certificates import services
+    from course.certificates.issuing import issue
+    from course.certificates.records import requirements_for
     from course.certificates.views import current_settings
     from course.content.access import current_catalog
 
     settings = current_settings()
-    course = services.requirements_for(current_catalog(), settings)
+    course = requirements_for(current_catalog(), settings)
     learner = db.session.get(User, user_id)
-    certificate = services.issue(
+    certificate = issue(
         db.session,
         learner,
         course.content_hash,

@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import update
 
 from course.accounts.models import User
-from course.certificates import services
 from course.certificates.codes import format_code
+from course.certificates.issuing import issue_if_eligible
 from course.certificates.views import current_settings
 from course.content.access import current_catalog
 from course.extensions import db
@@ -78,7 +78,7 @@ def test_simultaneous_issues_give_one_certificate_CERT5(app, make_learner):
     def issue_once() -> None:
         barrier.wait(timeout=30)
         learner = db.session.get(User, user.id)
-        certificate = services.issue_if_eligible(
+        certificate = issue_if_eligible(
             db.session,
             learner,
             current_catalog(),
