@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from course.clock import system_clock
+from course.quizzes.gift import MAX_GIFT_BYTES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "INVITATION_DAYS": ("14", "how long the set-password link of an invitation works"),
     "REMINDER_STALLED_DAYS": ("7", "days without reading before a learner of a cohort with a due date is reminded"),
     "IMPORT_MAX_BYTES": ("2097152", "largest enrolment CSV accepted, in bytes"),
+    "IMAGE_MAX_BYTES": ("2097152", "largest lesson image (PNG, JPEG, WebP) a course admin may upload, in bytes"),
     "IMPORT_MAX_CHANGED_SHARE": ("0.25", "an import may change at most this share of existing learner accounts"),
     "REPORT_SUPPRESS_BELOW": ("5", "reports show counts from 1 to this minus 1 as '< N' (small communities)"),
     "REPORT_MIN_N": ("30", "item analysis flags a question only with at least this many answers"),
@@ -54,6 +56,7 @@ INT_SETTINGS = (
     "INVITATION_DAYS",
     "REMINDER_STALLED_DAYS",
     "IMPORT_MAX_BYTES",
+    "IMAGE_MAX_BYTES",
 )
 
 
@@ -102,6 +105,8 @@ class BaseConfig:
     # DATA-2: how often each process looks whether an erasure elsewhere asks it to clear its
     # caches (course/caches.py): a name held in memory is gone within this many seconds.
     CACHE_CHECK_SECONDS = 1.0
+    # The browser's GIFT import accepts what `quizzes import-gift` accepts (course/quizzes/gift.py).
+    GIFT_MAX_BYTES = MAX_GIFT_BYTES
 
 
 class DevelopmentConfig(BaseConfig):

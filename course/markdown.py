@@ -52,8 +52,11 @@ ALLOWED_TAGS = {
     "div",
     "span",
     "del",
+    "img",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+# An <img> keeps its src only when it names an uploaded course image (course/content/images.py):
+# the resolver rewrites `../images/NAME` to the image's /media/ URL and drops anything else.
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}, "img": {"src", "alt", "title"}}
 ALLOWED_CLASSES = {
     "div": {"admonition", "note", "tip", "warning", "important"},
     "p": {"admonition-title"},
@@ -66,18 +69,23 @@ INTERNAL_LINK = re.compile(r"\]\(\s*<?((?:lesson|page):[^)\s>]*)>?")
 LinkResolver = Callable[[str], str | None]
 
 
-def render_markdown(text: str, resolve_link: LinkResolver | None = None) -> str:
-    """Render Markdown to sanitised HTML; `resolve_link` maps `lesson:`/`page:` targets to paths."""
+def render_markdown(
+    text: str, resolve_link: LinkResolver | None = None, resolve_image: LinkResolver | None = None
+) -> str:
+    """Render Markdown to sanitised HTML; `resolve_link` maps `lesson:`/`page:` targets to paths,
+    `resolve_image` an image's `src` to the URL it is served at."""
     html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
-    return sanitise(html, resolve_link)
+    return sanitise(html, resolve_link, resolve_image)
 
 
-def sanitise(html: str, resolve_link: LinkResolver | None = None) -> str:
+def sanitise(html: str, resolve_link: LinkResolver | None = None, resolve_image: LinkResolver | None = None) -> str:
     """Keep only allow-listed tags, attributes and URL schemes."""
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         if tag == "a" and attribute == "href" and value.startswith(("lesson:", "page:")):
             return resolve_link(value) if resolve_link else None
+        if tag == "img" and attribute == "src":
+            return resolve_image(value) if resolve_image else None
         return value
 
     return nh3.clean(

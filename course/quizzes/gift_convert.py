@@ -386,11 +386,18 @@ def import_gift_file(source: Path, out: Path, module: str | None = None, title: 
     if not match or match["lang"] not in LANGUAGES or check_id(match["stem"]):
         message = N_("the output file must be named QUIZ-ID.uk.md or QUIZ-ID.en.md")
         return ImportResult(None, 0, [Problem(str(out), 1, message)])
-    text, problems = decode_gift(source.read_bytes(), shown)
+    return import_gift_bytes(source.read_bytes(), shown, match["stem"], match["lang"], module, title)
+
+
+def import_gift_bytes(
+    raw: bytes, shown: str, quiz_id: str, lang: str, module: str | None = None, title: str | None = None
+) -> ImportResult:
+    """Decode, read and convert GIFT bytes; problems name `shown`. The CLI and the browser's
+    import both come through here, so they convert alike."""
+    text, problems = decode_gift(raw, shown)
     if text is None:
         return ImportResult(None, 0, problems)
-    gift = read_gift(text, shown)
-    return gift_to_quiz(gift, shown, match["stem"], match["lang"], module, title)
+    return gift_to_quiz(read_gift(text, shown), shown, quiz_id, lang, module, title)
 
 
 def export_quiz_file(path: Path) -> tuple[str | None, list[Problem], list[Problem]]:
