@@ -111,6 +111,9 @@ def _register_blueprints(app: Flask) -> None:
     from course.accounts import views as accounts
     from course.admin import views as admin
     from course.authoring import cli as _authoring_cli  # noqa: F401 - adds seed, import, export to `content`
+    from course.authoring import gift_import  # noqa: F401 - registers the GIFT import on authoring_uploads.bp
+    from course.authoring import media as authoring_media
+    from course.authoring import uploads as authoring_uploads
     from course.certificates import cli as certificates_cli
     from course.certificates import views as certificates
     from course.cohorts import cli as cohorts_cli
@@ -129,6 +132,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (content, accounts, progress, admin, health, i18n, privacy, cohorts, mail):
         app.register_blueprint(module.bp)
+    app.register_blueprint(authoring_uploads.bp)  # with the GIFT import's routes
+    app.register_blueprint(authoring_media.bp)
     app.cli.add_command(content_cli.cli)  # with seed, import and export from course.authoring.cli
     app.cli.add_command(accounts_cli.cli)
     app.cli.add_command(backup.backup_command)

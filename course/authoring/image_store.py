@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from course.authoring import services as store
+from course.authoring.models import ContentRelease, ContentReleaseFile, ContentRevision
 from course.content.image_files import CheckedImage, check_image, image_name
-from course.content.images import IMAGE_DIR, image_path, media_url
+from course.content.images import IMAGE_DIR, image_path, image_urls, media_url
 
 
 class ImageExists(Exception):
@@ -58,5 +60,28 @@ def store_image(
     return stored
 
 
-def is_image_path(path: str) -> bool:
-    return path.startswith(IMAGE_DIR)
+def served_image(session: Session, digest: str) -> tuple[str, bytes] | None:
+    """The path and bytes of the image with this SHA-256, if it is served: the draft of some
+    image (admins preview drafts) or part of the current release. A removed or replaced image
+    stops being served once no draft or current release has it; history keeps it."""
+    later = aliased(ContentRevision)
+    newer_exists = exists().where(later.path == ContentRevision.path, later.number > ContentRevision.number)
+    current = select(func.max(ContentRelease.id)).scalar_subquery()
+    released = exists().where(
+        ContentReleaseFile.revision_id == ContentRevision.id, ContentReleaseFile.release_id == current
+    )
+    query = (
+        select(ContentRevision.path, ContentRevision.data)
+        .where(ContentRevision.sha256 == digest, ContentRevision.path.startswith(IMAGE_DIR))
+        .where(ContentRevision.deleted.is_(False), or_(~newer_exists, released))
+        .limit(1)
+    )
+    row = session.execute(query).first()
+    return (row.path, row.data) if row else None
+
+
+def image_list(session: Session) -> list[tuple[str, str, bool]]:
+    """Every image of the draft: (name, URL, published unchanged in the current release)."""
+    drafts = image_urls(store.draft_files(session))
+    published = set(image_urls(store.release_files(session)).values())
+    return [(name, url, url in published) for name, url in sorted(drafts.items())]

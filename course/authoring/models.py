@@ -32,7 +32,8 @@ class ContentRevision(Model):
     path: Mapped[str] = mapped_column(String(200))
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... within the path
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # indexed: /media/<sha256>.<ext> finds an image by it (course/authoring/image_store.py)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     deleted: Mapped[bool] = mapped_column(default=False)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     message: Mapped[str] = mapped_column(String(500), default="")

@@ -28,7 +28,9 @@ class GiftImportForm(FlaskForm):
     def validate_quiz_id(self, field: StringField) -> None:
         field.data = (field.data or "").strip()
         if check_id(field.data):
-            raise ValidationError(_l("Use lower-case Latin letters, digits and hyphens, for example traffic-signs-quiz."))
+            raise ValidationError(
+                _l("Use lower-case Latin letters, digits and hyphens, for example traffic-signs-quiz.")
+            )
 
 
 class GiftConfirmForm(FlaskForm):

@@ -15,11 +15,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from course.access import staff_required
-from course.authoring import services as store
-from course.authoring.image_store import ImageExists, store_image
+from course.authoring.image_store import ImageExists, image_list, store_image
+from course.authoring.services import InvalidRevision, StaleRevision
 from course.authoring.upload_forms import ImageUploadForm
 from course.content.image_files import ImageRefused, megabytes
-from course.content.images import IMAGE_DIR, LINK_PREFIX, image_urls
+from course.content.images import IMAGE_DIR, LINK_PREFIX
 from course.extensions import db
 from course.security import upload_limit
 from course.unit_of_work import reads, writes
@@ -33,7 +33,7 @@ log = logging.getLogger("frontline.authoring")
 def too_large(_error):
     """The upload is over its limit: back to its form, saying what the limit is (OUT-7)."""
     if (request.endpoint or "").startswith("authoring_media.gift"):
-        limit = megabytes(current_app.config["GIFT_MAX_BYTES"])
+        limit = f"{current_app.config['GIFT_MAX_BYTES'] / 1_000_000:g}"  # 5 MB, as `import-gift` says
         flash(_("The file is larger than %(limit)s MB. Split it into smaller files.", limit=limit), "error")
         return redirect(url_for("authoring_media.gift_form"), 303)
     limit = megabytes(current_app.config["IMAGE_MAX_BYTES"])
@@ -42,9 +42,8 @@ def too_large(_error):
 
 
 def _page(form: ImageUploadForm, status: int = 200):
-    draft = image_urls(store.draft_files(db.session))
-    published = set(image_urls(store.release_files(db.session)).values())
-    rows = [(name, url, url in published, f"![{_('What the image shows')}]({LINK_PREFIX}{name})") for name, url in sorted(draft.items())]
+    snippet = _("What the image shows")
+    rows = [(name, url, live, f"![{snippet}]({LINK_PREFIX}{name})") for name, url, live in image_list(db.session)]
     limit = megabytes(current_app.config["IMAGE_MAX_BYTES"])
     return render_template("authoring/images.html", form=form, rows=rows, limit_mb=limit, folder=IMAGE_DIR), status
 
@@ -73,6 +72,14 @@ def upload_image():
     except ImageRefused as refused:
         flash(_("The image was not saved: %(reason)s.", reason=_(refused.message).format(**refused.params)), "error")
         return _page(form, 400)
+    except (StaleRevision, InvalidRevision) as failed:
+        db.session.rollback()
+        reason = _(failed.message).format(**failed.params) if isinstance(failed, InvalidRevision) else ""
+        flash(
+            _("The image was not saved: %(reason)s.", reason=reason or _("someone saved it at the same moment")),
+            "error",
+        )
+        return _page(form, 409)
     except ImageExists as exists:
         message = _(
             "There is already an image called %(name)s. Tick “Replace” to upload a new version, or rename the file.",
@@ -85,5 +92,7 @@ def upload_image():
     if stored.changed:
         flash(_("Saved as %(name)s, a draft: learners see it after the next publish.", name=stored.name), "success")
     else:
-        flash(_("%(name)s is already in the course with exactly this content: nothing changed.", name=stored.name), "info")
+        flash(
+            _("%(name)s is already in the course with exactly this content: nothing changed.", name=stored.name), "info"
+        )
     return redirect(url_for("authoring_media.images"), 303)

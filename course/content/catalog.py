@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from course.content.files import JOB_AIDS, MODULES, PAGES, QUIZZES, disk_names, read_course_files
+from course.content.images import image_file_problems, image_problems, image_urls
+from course.content.images import resolver as image_resolver
 from course.content.loader import (
     MODULE_FIELDS,
     PAGE_FIELDS,
@@ -77,17 +79,19 @@ def build_catalog_from_files(files: Mapping[str, bytes], shown: Callable[[str], 
     aid_groups, _ = group_by_id(aid_variants, "job aid")
     for by_lang in module_groups.values():
         check_lesson_parity(by_lang)
-    known = _link_targets(module_groups, page_groups)
+    known, images = _link_targets(module_groups, page_groups), image_urls(files)
+    problems += image_file_problems(files, names)
     for variant in module_variants + page_variants + aid_variants:
         _check_links(variant, known)
+        variant.problems.extend(image_problems(variant.source.path, variant.source.text, images))
     for aid_id, by_lang in aid_groups.items():
         if aid_id not in module_groups:
             for variant in by_lang.values():
                 message = N_("the job aid '{id}' does not match any module id")
                 variant.problems.append(Problem(variant.source.path, 1, message, {"id": aid_id}))
-    modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang))]
-    pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang))}
-    aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang))}
+    modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang, images))]
+    pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang, images))}
+    aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang, images))}
     for variant in module_variants + page_variants + aid_variants:
         problems.extend(variant.problems)
     quiz_sources, quiz_problems = read_sources(files, QUIZZES, names)
@@ -152,23 +156,23 @@ def _resolver(module_id: str | None):
     return resolve
 
 
-def _render(variant: Variant, text: str, module_id: str | None) -> str | None:
+def _render(variant: Variant, text: str, module_id: str | None, images: Mapping[str, str]) -> str | None:
     """Render once; a crash in the Markdown library becomes a problem, not a traceback."""
     try:
-        return render_markdown(text, _resolver(module_id))
+        return render_markdown(text, _resolver(module_id), image_resolver(images))
     except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
         message = N_("this text could not be rendered ({error})")
         variant.problems.append(Problem(variant.source.path, variant.body_line, message, {"error": type(exc).__name__}))
         return None
 
 
-def _build_module(by_lang: dict[str, Variant]) -> Module | None:
+def _build_module(by_lang: dict[str, Variant], images: Mapping[str, str]) -> Module | None:
     variants = list(by_lang.values())
     if any(v.problems for v in variants):
         return None
     module_id = variants[0].fields["id"]
-    intro = {lang: _render(v, v.intro, module_id) or "" for lang, v in by_lang.items()}
-    rendered = {lang: [_render(v, d.markdown, module_id) for d in v.lessons] for lang, v in by_lang.items()}
+    intro = {lang: _render(v, v.intro, module_id, images) or "" for lang, v in by_lang.items()}
+    rendered = {lang: [_render(v, d.markdown, module_id, images) for d in v.lessons] for lang, v in by_lang.items()}
     if any(v.problems for v in variants):
         return None
     lessons = tuple(
@@ -195,11 +199,11 @@ def _build_module(by_lang: dict[str, Variant]) -> Module | None:
     )
 
 
-def _build_page(by_lang: dict[str, Variant]) -> Page | None:
+def _build_page(by_lang: dict[str, Variant], images: Mapping[str, str]) -> Page | None:
     variants = list(by_lang.values())
     if any(v.problems for v in variants):
         return None
-    html = {lang: _render(v, v.intro, None) for lang, v in by_lang.items()}
+    html = {lang: _render(v, v.intro, None, images) for lang, v in by_lang.items()}
     if any(v.problems for v in variants):
         return None
     page_id = variants[0].fields["id"]

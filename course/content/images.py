@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from course.problems import N_, Problem
@@ -73,8 +73,8 @@ def image_urls(files: Mapping[str, bytes]) -> dict[str, str]:
     return urls
 
 
-def image_file_problems(files: Mapping[str, bytes]) -> list[Problem]:
-    """A file under content/images/ that is not a usable image, named as a course admin sees it."""
+def image_file_problems(files: Mapping[str, bytes], shown: Callable[[str], str] = str) -> list[Problem]:
+    """A file under content/images/ that is not a usable image, named as `shown(path)`."""
     problems = []
     for path, data in sorted(files.items()):
         if not path.startswith(IMAGE_DIR):
@@ -82,12 +82,12 @@ def image_file_problems(files: Mapping[str, bytes]) -> list[Problem]:
         name = path[len(IMAGE_DIR) :]
         kind = kind_of(data)
         if kind is None:
-            problems.append(Problem(path, 1, N_("this file is not a PNG, JPEG or WebP image")))
+            problems.append(Problem(shown(path), 1, N_("this file is not a PNG, JPEG or WebP image")))
         elif not NAME.match(name) or not name.endswith("." + kind.ext):
             message = N_(
                 "an image name uses lower-case Latin letters, digits and hyphens and ends in .{ext}, not '{name}'"
             )
-            problems.append(Problem(path, 1, message, {"ext": kind.ext, "name": name}))
+            problems.append(Problem(shown(path), 1, message, {"ext": kind.ext, "name": name}))
     return problems
 
 
@@ -105,26 +105,29 @@ def image_problems(path: str, text: str, urls: Mapping[str, str], first_line: in
     problems = []
     for offset, line in enumerate(text.split("\n")):
         number = first_line + offset
-        if HTML_IMAGE.search(line):
+        if html := HTML_IMAGE.search(line):
             message = N_("write images in Markdown, as ![what it shows](../images/NAME.png), not as HTML <img>")
-            problems.append(Problem(path, number, message))
+            problems.append(Problem(path, number, message, column=html.start() + 1))
         for match in IMAGE.finditer(line):
-            problems.extend(_reference_problems(path, number, match["alt"], match["src"], urls))
+            problems.extend(_reference_problems(path, (number, match.start() + 1), match["alt"], match["src"], urls))
     return problems
 
 
-def _reference_problems(path: str, line: int, alt: str, src: str, urls: Mapping[str, str]) -> list[Problem]:
+def _reference_problems(
+    path: str, where: tuple[int, int], alt: str, src: str, urls: Mapping[str, str]
+) -> list[Problem]:
+    line, column = where
     found = []
     if not alt.strip():
         message = N_(
             "the image '{src}' has no description: write what it shows between the square brackets, "
             "for learners who cannot see it"
         )
-        found.append(Problem(path, line, message, {"src": src}))
+        found.append(Problem(path, line, message, {"src": src}, column))
     if not src.startswith(LINK_PREFIX):
         message = N_("the image '{src}' is not a course image: upload it and write ../images/NAME")
-        found.append(Problem(path, line, message, {"src": src}))
+        found.append(Problem(path, line, message, {"src": src}, column))
     elif src[len(LINK_PREFIX) :] not in urls:
         message = N_("the image '{name}' does not exist: upload it on the Images page, or correct the name")
-        found.append(Problem(path, line, message, {"name": src[len(LINK_PREFIX) :]}))
+        found.append(Problem(path, line, message, {"name": src[len(LINK_PREFIX) :]}, column))
     return found

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -373,6 +375,33 @@ def case_outbox_decide(w: World):
     return _post(w.admin_client, f"/admin/mail/{message_id}/decide", "/admin/mail", action="resend")
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (30, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+def case_image_upload(w: World):
+    def send():
+        token = csrf_token(w.admin_client, "/admin/content/images")
+        form = {"csrf_token": token, "file": (io.BytesIO(_png()), "map.png")}
+        return w.admin_client.post("/admin/content/images", data=form, content_type="multipart/form-data")
+
+    return send
+
+
+def case_gift_confirm(w: World):
+    token = csrf_token(w.admin_client, "/admin/content/gift")
+    gift = b"::Q:: Is consent relevant once a person is exploited? {FALSE}\n"
+    form = {"csrf_token": token, "file": (io.BytesIO(gift), "q.gift"), "quiz_id": "q", "lang": "en", "module": ""}
+    page = w.admin_client.post("/admin/content/gift", data=form, content_type="multipart/form-data")
+    signed = re.search(r'name="token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    assert signed, page.get_data(as_text=True)[:500]
+    return _post(w.admin_client, "/admin/content/gift/confirm", "/admin/content/gift", token=signed.group(1))
+
+
 # Writing endpoints merged from other branches that have no case here yet. Listed, so the
 # test below still fails for any further writing endpoint without a case; shrink it.
 NOT_YET_COVERED = {
@@ -382,6 +411,8 @@ NOT_YET_COVERED = {
 }
 
 CASES: dict[str, Callable[[World], Callable]] = {
+    "authoring_media.upload_image": case_image_upload,
+    "authoring_media.gift_confirm": case_gift_confirm,
     "accounts.reminders": case_reminders,
     "cohorts.create": case_cohort_create,
     "cohorts.archive": case_cohort_archive,

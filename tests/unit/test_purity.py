@@ -24,6 +24,8 @@ CORE = [
     "course.content.loader",
     "course.content.catalog",
     "course.content.files",
+    "course.content.images",
+    "course.content.image_files",
     "course.authoring.hashes",
     "course.content.job_aids",
     "course.progress.rules",

@@ -41,7 +41,12 @@ def admin_client(app, make_admin):
 def upload(client, data: bytes, filename: str, **fields):
     token = csrf_token(client, "/admin/content/images")
     form = {"csrf_token": token, "file": (io.BytesIO(data), filename), **fields}
-    return client.post("/admin/content/images", data=form, content_type="multipart/form-data")
+    return client.post("/admin/content/images?lang=en", data=form, content_type="multipart/form-data")
+
+
+def follow(client, response) -> str:
+    """The page a redirect leads to, in English."""
+    return client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
 
 
 def revisions(app) -> int:
@@ -58,12 +63,14 @@ def media_url_of(app, name: str) -> str:
         return url
 
 
-@pytest.mark.parametrize(("fmt", "mime", "ext"), [("PNG", "image/png", "png"), ("JPEG", "image/jpeg", "jpg"), ("WEBP", "image/webp", "webp")])
+@pytest.mark.parametrize(
+    ("fmt", "mime", "ext"), [("PNG", "image/png", "png"), ("JPEG", "image/jpeg", "jpg"), ("WEBP", "image/webp", "webp")]
+)
 def test_a_valid_image_is_saved_as_a_draft_and_served_with_its_type_OUT_8_HDR_2(app, admin_client, fmt, mime, ext):
     data = sample(fmt)
     response = upload(admin_client, data, f"Мапа регіонів.{fmt.lower()}")
     assert response.status_code == 303
-    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    page = follow(admin_client, response)
     assert f"mapa-rehioniv.{ext}" in page and f"../images/mapa-rehioniv.{ext}" in page
     url = media_url_of(app, f"mapa-rehioniv.{ext}")
     served = app.test_client().get(url)  # anonymous: the public preview shows images too
@@ -87,6 +94,10 @@ def test_a_polyglot_svg_named_png_is_refused_and_nothing_is_saved_OUT_8(app, adm
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "SVG drawings are not accepted: they can contain scripts" in page
+    token = csrf_token(admin_client, "/admin/content/images")
+    form = {"csrf_token": token, "file": (io.BytesIO(POLYGLOT_SVG), "logo.png")}
+    in_ukrainian = admin_client.post("/admin/content/images?lang=uk", data=form, content_type="multipart/form-data")
+    assert "SVG" in in_ukrainian.get_data(as_text=True) and "scripts" not in in_ukrainian.get_data(as_text=True)
     assert revisions(app) == 0
 
 
@@ -109,7 +120,7 @@ def test_a_20_mb_file_gets_a_friendly_413_and_nothing_is_saved_OUT_7_OUT_8(app, 
     big = sample("PNG") + b"\x00" * (20 * 1024 * 1024)
     response = upload(admin_client, big, "huge.png")
     assert response.status_code == 303
-    page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    page = follow(admin_client, response)
     assert "larger than 2 MB" in page
     assert revisions(app) == 0
 
@@ -182,3 +193,50 @@ def test_a_lesson_refers_to_an_image_that_resolves_or_is_a_problem_at_its_line_O
     problems = image_problems("content/modules/01-basics.uk.md", text, urls)
     assert [(p.line, p.params) for p in problems] == [(3, {"src": "../images/map.png"}), (4, {"name": "gone.png"})]
     assert MEDIA.fullmatch(urls["map.png"])
+
+
+def _add_image_to_first_lesson(session, line: bytes) -> None:
+    for lang in ("uk", "en"):
+        path = f"content/modules/01-basics.{lang}.md"
+        current = store.head(session, path)
+        assert current is not None
+        data = current.data.replace(b"{#first}\n", b"{#first}\n\n" + line + b"\n", 1)
+        assert data != current.data
+        store.save_revision(session, path, data, author_id=None, base_revision_id=current.id)
+
+
+@pytest.mark.parametrize("app_overrides", [{"CONTENT_CHECK_SECONDS": 0}])
+def test_a_published_lesson_shows_the_image_at_its_content_addressed_url_OUT_8(app, admin_client, clock):
+    from course.content.files import read_course_files
+    from tests.conftest import TEST_COURSE
+
+    with app.app_context():
+        store.seed_release(db.session, read_course_files(TEST_COURSE, TEST_COURSE / "quizzes"), now=clock())
+        db.session.commit()
+    data = sample("PNG")
+    assert upload(admin_client, data, "map.png").status_code == 303
+    with app.app_context():
+        _add_image_to_first_lesson(db.session, b"![Map of the regions](../images/map.png)")
+        store.publish(db.session, author_id=None, now=clock())
+        db.session.commit()
+    page = app.test_client().get("/modules/basics/first").get_data(as_text=True)
+    [url] = MEDIA.findall(page)
+    assert f'<img alt="Map of the regions" src="{url}">' in page
+    assert app.test_client().get(url).data == data
+
+
+def test_publish_is_refused_for_a_missing_image_or_one_without_alt_text_OUT_8(app, clock):
+    from course.content.files import read_course_files
+    from tests.conftest import TEST_COURSE
+
+    with app.app_context():
+        store.seed_release(db.session, read_course_files(TEST_COURSE, TEST_COURSE / "quizzes"), now=clock())
+        _add_image_to_first_lesson(db.session, b"![](../images/nowhere.png)")
+        with pytest.raises(store.PublishRefused) as refused:
+            store.publish(db.session, author_id=None, now=clock())
+        shown = {str(problem) for problem in refused.value.problems}
+        db.session.rollback()
+    for lang in ("uk", "en"):
+        path = f"content/modules/01-basics.{lang}.md"
+        assert any(s.startswith(f"{path}:") and "has no description" in s for s in shown), shown
+        assert any(s.startswith(f"{path}:") and "'nowhere.png' does not exist" in s for s in shown), shown
