@@ -27,9 +27,11 @@ YEAR = 365 * 24 * 3600
 @reads
 def image(name: str):
     match = MEDIA_NAME.match(name)
-    found = served_image(db.session, match["digest"]) if match else None
+    if match is None:
+        abort(404)
+    found = served_image(db.session, match["digest"])
     kind = kind_of(found[1]) if found else None
-    if found is None or kind is None or kind.ext != match["ext"]:  # type: ignore[index]
+    if found is None or kind is None or kind.ext != match["ext"]:
         abort(404)
     path, data = found
     stored = path[len(IMAGE_DIR) :]
@@ -38,5 +40,5 @@ def image(name: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-    response.set_etag(match["digest"])  # type: ignore[index]
+    response.set_etag(match["digest"])
     return response.make_conditional(request)

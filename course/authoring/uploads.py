@@ -48,6 +48,20 @@ def _page(form: ImageUploadForm, status: int = 200):
     return render_template("authoring/images.html", form=form, rows=rows, limit_mb=limit, folder=IMAGE_DIR), status
 
 
+def _refusal(error: Exception) -> tuple[str, int]:
+    """What the admin reads when an upload is not saved, and the status of that page."""
+    if isinstance(error, ImageExists):
+        message = _(
+            "There is already an image called %(name)s. Tick “Replace” to upload a new version, or rename the file.",
+            name=error.name,
+        )
+        return message, 409
+    if isinstance(error, ImageRefused | InvalidRevision):
+        reason = _(error.message).format(**error.params)
+        return _("The image was not saved: %(reason)s.", reason=reason), 400
+    return _("The image was not saved: %(reason)s.", reason=_("someone saved it at the same moment")), 409
+
+
 @bp.get("/images")
 @reads
 def images():
@@ -65,28 +79,14 @@ def upload_image():
         flash(_("Choose an image file."), "error")
         return _page(form, 400)
     limit = current_app.config["IMAGE_MAX_BYTES"]
+    data = upload.read(limit + 1)
     try:
-        stored = store_image(
-            db.session, current_user.id, upload.filename, upload.read(limit + 1), limit, replace=form.replace.data
-        )
-    except ImageRefused as refused:
-        flash(_("The image was not saved: %(reason)s.", reason=_(refused.message).format(**refused.params)), "error")
-        return _page(form, 400)
-    except (StaleRevision, InvalidRevision) as failed:
+        stored = store_image(db.session, current_user.id, upload.filename, data, limit, replace=form.replace.data)
+    except (ImageRefused, ImageExists, StaleRevision, InvalidRevision) as refused:
         db.session.rollback()
-        reason = _(failed.message).format(**failed.params) if isinstance(failed, InvalidRevision) else ""
-        flash(
-            _("The image was not saved: %(reason)s.", reason=reason or _("someone saved it at the same moment")),
-            "error",
-        )
-        return _page(form, 409)
-    except ImageExists as exists:
-        message = _(
-            "There is already an image called %(name)s. Tick “Replace” to upload a new version, or rename the file.",
-            name=exists.name,
-        )
+        message, status = _refusal(refused)
         flash(message, "error")
-        return _page(form, 409)
+        return _page(form, status)
     db.session.commit()
     log.info("image uploaded", extra={"event": "image_uploaded", "actor_id": current_user.id, "target": stored.name})
     if stored.changed:
