@@ -207,10 +207,11 @@ class _Importer:
             for option in draft.options:
                 option.feedback = str(feedback.get(option.id, ""))
         draft.id = _unique(base, self.used, f"question-{len(self.questions) + 1}")
-        if _lacks_feedback(draft):
-            self.warn(
-                item, N_("some options have no feedback: write it before publishing ('content check' lists them)")
-            )
+        if _lacks_feedback(draft) and draft.kind in TYPED_KINDS:
+            self.warn(item, N_("no feedback for a wrong answer: write it under '- *' before publishing"))
+        elif _lacks_feedback(draft):
+            message = N_("some options have no feedback: write it before publishing ('content check' lists them)")
+            self.warn(item, message)
         self.questions.append(draft)
 
     def _typed(self, item: GiftItem, draft: QuestionDraft) -> bool:
