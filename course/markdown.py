@@ -65,6 +65,10 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "lesson", "page"}
 
 INTERNAL_LINK = re.compile(r"\]\(\s*<?((?:lesson|page):[^)\s>]*)>?")
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?")
+# A relative link to another course file, as authors write it on disk: `02-next.en.md`,
+# `../pages/glossary.uk.md#term`. No scheme, not site-absolute, ends in .md (before any #).
+COURSE_FILE = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/#?])[^?#]*\.md(?:#[^#]*)?$")
 
 LinkResolver = Callable[[str], str | None]
 
@@ -72,8 +76,9 @@ LinkResolver = Callable[[str], str | None]
 def render_markdown(
     text: str, resolve_link: LinkResolver | None = None, resolve_image: LinkResolver | None = None
 ) -> str:
-    """Render Markdown to sanitised HTML; `resolve_link` maps `lesson:`/`page:` targets to paths,
-    `resolve_image` an image's `src` to the URL it is served at."""
+    """Render Markdown to sanitised HTML; `resolve_link` maps `lesson:`/`page:` targets and
+    relative links to course files to site paths (None drops the link), `resolve_image` an
+    image's `src` to the URL it is served at (None drops the src)."""
     html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
     return sanitise(html, resolve_link, resolve_image)
 
@@ -82,7 +87,7 @@ def sanitise(html: str, resolve_link: LinkResolver | None = None, resolve_image:
     """Keep only allow-listed tags, attributes and URL schemes."""
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "a" and attribute == "href" and value.startswith(("lesson:", "page:")):
+        if tag == "a" and attribute == "href" and (value.startswith(("lesson:", "page:")) or is_course_file(value)):
             return resolve_link(value) if resolve_link else None
         if tag == "img" and attribute == "src":
             return resolve_image(value) if resolve_image else None
@@ -99,12 +104,20 @@ def sanitise(html: str, resolve_link: LinkResolver | None = None, resolve_image:
     )
 
 
+def is_course_file(target: str) -> bool:
+    """A relative link to another course file (`02-next.en.md`, `../pages/glossary.uk.md#x`)."""
+    return COURSE_FILE.match(target) is not None
+
+
 def internal_links(text: str, first_line: int = 1) -> list[tuple[int, str]]:
-    """Every `lesson:`/`page:` link target in `text`, with its line number."""
+    """Every `lesson:`/`page:` link target and relative link to a course file in `text`, with its line."""
     found = []
     for offset, line in enumerate(text.split("\n")):
         for match in INTERNAL_LINK.finditer(line):
             found.append((first_line + offset, match.group(1)))
+        for match in LINK_TARGET.finditer(line):
+            if is_course_file(match.group(1)):
+                found.append((first_line + offset, match.group(1)))
     return found
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from course.content.files import JOB_AIDS, MODULES, PAGES, QUIZZES, disk_names, read_course_files
 from course.content.images import image_file_problems, image_problems, image_urls
 from course.content.images import resolver as image_resolver
+from course.content.links import CourseFiles, course_files, link_problem, resolve_file_link
 from course.content.loader import (
     MODULE_FIELDS,
     PAGE_FIELDS,
@@ -29,7 +30,7 @@ from course.content.loader import (
 )
 from course.content.paths import lesson_path, page_path
 from course.content.types import Lesson, Module, Page
-from course.markdown import internal_links, render_markdown
+from course.markdown import internal_links, is_course_file, render_markdown
 from course.problems import N_, Problem, sort_problems
 from course.quizzes.loader import load_quiz_sources
 
@@ -80,18 +81,19 @@ def build_catalog_from_files(files: Mapping[str, bytes], shown: Callable[[str], 
     for by_lang in module_groups.values():
         check_lesson_parity(by_lang)
     known, images = _link_targets(module_groups, page_groups), image_urls(files)
+    linkable = course_files(module_groups, page_groups, aid_groups)
     problems += image_file_problems(files, names)
     for variant in module_variants + page_variants + aid_variants:
-        _check_links(variant, known)
+        _check_links(variant, known, linkable)
         variant.problems.extend(image_problems(variant.source.path, variant.source.text, images))
     for aid_id, by_lang in aid_groups.items():
         if aid_id not in module_groups:
             for variant in by_lang.values():
                 message = N_("the job aid '{id}' does not match any module id")
                 variant.problems.append(Problem(variant.source.path, 1, message, {"id": aid_id}))
-    modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang, images))]
-    pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang, images))}
-    aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang, images))}
+    modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang, linkable, images))]
+    pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang, linkable, images))}
+    aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang, linkable, images))}
     for variant in module_variants + page_variants + aid_variants:
         problems.extend(variant.problems)
     quiz_sources, quiz_problems = read_sources(files, QUIZZES, names)
@@ -129,9 +131,13 @@ def _link_targets(modules: dict[str, dict[str, Variant]], pages: dict[str, dict[
     return targets
 
 
-def _check_links(variant: Variant, known: set[str]) -> None:
+def _check_links(variant: Variant, known: set[str], files: CourseFiles) -> None:
     module_id = variant.fields.get("id")
     for line, target in internal_links(variant.source.text):
+        if is_course_file(target):
+            if (found := link_problem(variant.source.path, target, files)) is not None:
+                variant.problems.append(Problem(variant.source.path, line, *found))
+            continue
         full = _qualify(target, module_id)
         if full not in known:
             message = N_("the link '{target}' points to a lesson or page that does not exist")
@@ -145,8 +151,10 @@ def _qualify(target: str, module_id: str | None) -> str:
     return target
 
 
-def _resolver(module_id: str | None):
+def _resolver(module_id: str | None, variant: Variant, files: CourseFiles):
     def resolve(target: str) -> str | None:
+        if is_course_file(target):
+            return resolve_file_link(variant.source.path, target, files)
         full = _qualify(target, module_id)
         if full.startswith("lesson:"):
             mod, _, lesson = full[len("lesson:") :].partition("/")
@@ -156,23 +164,27 @@ def _resolver(module_id: str | None):
     return resolve
 
 
-def _render(variant: Variant, text: str, module_id: str | None, images: Mapping[str, str]) -> str | None:
+def _render(
+    variant: Variant, text: str, module_id: str | None, files: CourseFiles, images: Mapping[str, str]
+) -> str | None:
     """Render once; a crash in the Markdown library becomes a problem, not a traceback."""
     try:
-        return render_markdown(text, _resolver(module_id), image_resolver(images))
+        return render_markdown(text, _resolver(module_id, variant, files), image_resolver(images))
     except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
         message = N_("this text could not be rendered ({error})")
         variant.problems.append(Problem(variant.source.path, variant.body_line, message, {"error": type(exc).__name__}))
         return None
 
 
-def _build_module(by_lang: dict[str, Variant], images: Mapping[str, str]) -> Module | None:
+def _build_module(by_lang: dict[str, Variant], files: CourseFiles, images: Mapping[str, str]) -> Module | None:
     variants = list(by_lang.values())
     if any(v.problems for v in variants):
         return None
     module_id = variants[0].fields["id"]
-    intro = {lang: _render(v, v.intro, module_id, images) or "" for lang, v in by_lang.items()}
-    rendered = {lang: [_render(v, d.markdown, module_id, images) for d in v.lessons] for lang, v in by_lang.items()}
+    intro = {lang: _render(v, v.intro, module_id, files, images) or "" for lang, v in by_lang.items()}
+    rendered = {
+        lang: [_render(v, d.markdown, module_id, files, images) for d in v.lessons] for lang, v in by_lang.items()
+    }
     if any(v.problems for v in variants):
         return None
     lessons = tuple(
@@ -199,11 +211,11 @@ def _build_module(by_lang: dict[str, Variant], images: Mapping[str, str]) -> Mod
     )
 
 
-def _build_page(by_lang: dict[str, Variant], images: Mapping[str, str]) -> Page | None:
+def _build_page(by_lang: dict[str, Variant], files: CourseFiles, images: Mapping[str, str]) -> Page | None:
     variants = list(by_lang.values())
     if any(v.problems for v in variants):
         return None
-    html = {lang: _render(v, v.intro, None, images) for lang, v in by_lang.items()}
+    html = {lang: _render(v, v.intro, None, files, images) for lang, v in by_lang.items()}
     if any(v.problems for v in variants):
         return None
     page_id = variants[0].fields["id"]

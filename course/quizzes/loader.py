@@ -29,7 +29,8 @@ from course.problems import N_, Problem
 from course.quizzes.build import build_quiz, check_links
 from course.quizzes.parser import QuizBody, parse_body
 from course.quizzes.question_types import REGISTRY, question_type
-from course.quizzes.types import GRADING_METHODS, REVIEW_MODES, Quiz
+from course.quizzes.typed import parity_problems
+from course.quizzes.types import GRADING_METHODS, REVIEW_MODES, TYPED_KINDS, Quiz
 
 
 def _pass_mark(value: Any) -> str | None:
@@ -149,11 +150,10 @@ def _check_questions(quiz_file: QuizFile) -> None:
             message = N_("the case '{case}' does not exist in this file: start it with '# Title {{#{case}}}' above")
             quiz_file.add(draft.line, message, case=draft.case)
         if draft.kind and draft.kind not in REGISTRY:
-            quiz_file.add(
-                draft.line,
-                N_("unknown question type '{type}': use single, multiple, truefalse or matching"),
-                type=draft.kind,
+            message = N_(
+                "unknown question type '{type}': use single, multiple, truefalse, matching, shortanswer or numerical"
             )
+            quiz_file.add(draft.line, message, type=draft.kind)
         elif draft.kind:
             for line, message, params in question_type(draft.kind).check(draft):
                 quiz_file.add(line, message, **params)
@@ -239,6 +239,10 @@ def _compare_question(quiz_file: QuizFile, mine: Any, theirs: Any, other: str) -
             quiz_file.add(
                 mine.line, N_("the question '{id}': '{key}' differs from {other}"), id=mine.id, key=key, other=other
             )
+    if mine.kind in TYPED_KINDS:  # accepted answers are text, not ids: short-answer lists may differ
+        for line, message, params in parity_problems(mine, theirs):
+            quiz_file.add(line, message, other=other, **params)
+        return
     if [o.id for o in mine.options] != [o.id for o in theirs.options]:
         quiz_file.add(mine.line, N_("the question '{id}': the option ids differ from {other}"), id=mine.id, other=other)
         return
