@@ -131,3 +131,8 @@ def _reference_problems(
         message = N_("the image '{name}' does not exist: upload it on the Images page, or correct the name")
         found.append(Problem(path, line, message, {"name": src[len(LINK_PREFIX) :]}, column))
     return found
+
+
+def image_lines(text: str) -> list[int]:
+    """The lines of `text` that show an image, in Markdown or HTML (for where none may be shown)."""
+    return [n for n, line in enumerate(text.split("\n"), 1) if IMAGE.search(line) or HTML_IMAGE.search(line)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from course.content.images import image_lines
 from course.content.links import MISSING_FILE, CourseFiles, link_problem, module_files, resolve_file_link
 from course.content.paths import lesson_path, page_path
 from course.content.types import Module
@@ -42,6 +43,8 @@ def check_links(quiz_file: QuizFile, module_id: str | None, modules: dict[str, M
         if mod not in modules or modules[mod].lesson(lesson) is None:
             message = N_("the link '{target}' points to a lesson that does not exist")
             quiz_file.add(line, message, target=target)
+    for line in image_lines(quiz_file.variant.source.text):  # the renderer would drop them silently
+        quiz_file.add(line, N_("quizzes cannot show images yet: say in words what the learner needs to see"))
 
 
 def _qualify(target: str, module_id: str | None) -> str:

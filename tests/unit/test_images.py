@@ -145,7 +145,7 @@ def test_every_wrong_image_reference_is_a_problem_at_its_line_OUT_8():
     ]
     assert "no description" in problems[0].message and "does not exist" in problems[1].message
     assert "not a course image" in problems[2].message and "not as HTML" in problems[3].message
-    assert str(problems[1]) == "content/modules/01-a.uk.md:13: the image 'nowhere.png' does not exist: " + (
+    assert str(problems[1]) == "content/modules/01-a.uk.md:13:1: the image 'nowhere.png' does not exist: " + (
         "upload it on the Images page, or correct the name"
     )
 
@@ -159,3 +159,44 @@ def test_a_file_in_the_images_folder_that_is_no_image_is_a_problem_OUT_8():
     problems = image_file_problems(files)
     assert [p.path for p in problems] == ["content/images/Photo.JPG", "content/images/drawing.svg"]
     assert set(image_urls(files)) == {"ok.png"}
+
+
+def _course_with(line: bytes, quiz_line: bytes = b"") -> dict[str, bytes]:
+    from course.content.files import read_course_files
+    from tests.conftest import TEST_COURSE
+
+    files = read_course_files(TEST_COURSE, TEST_COURSE / "quizzes")
+    for lang in ("uk", "en"):
+        path = f"content/modules/01-basics.{lang}.md"
+        files[path] = files[path].replace(b"{#first}\n", b"{#first}\n\n" + line + b"\n", 1)
+    if quiz_line:
+        files["quizzes/basics.en.md"] += b"\n" + quiz_line + b"\n"
+    return files
+
+
+def test_the_catalog_renders_course_images_and_reports_wrong_ones_OUT_8():
+    from course.content.catalog import build_catalog_from_files
+
+    files = _course_with(b"![Map of the regions](../images/map.png)")
+    files["content/images/map.png"] = sample("PNG")
+    catalog = build_catalog_from_files(files)
+    assert catalog.problems == ()
+    lesson = catalog.module("basics").lessons[0]
+    url = media_url(files["content/images/map.png"], PNG)
+    assert f'<img alt="Map of the regions" src="{url}">' in lesson.html["en"]
+    del files["content/images/map.png"]
+    broken = build_catalog_from_files(files)
+    assert catalog.module("basics") is not None and broken.module("basics") is None  # hidden from learners
+    assert {(p.path, p.line) for p in broken.problems} == {
+        ("content/modules/01-basics.uk.md", 13),
+        ("content/modules/01-basics.en.md", 13),
+    }
+
+
+def test_an_image_in_a_quiz_is_a_problem_rather_than_silently_dropped_OUT_8():
+    from course.content.catalog import build_catalog_from_files
+
+    files = _course_with(b"Plain text.", b"![Map](../images/map.png)")
+    problems = build_catalog_from_files(files).problems
+    assert [p.path for p in problems] == ["quizzes/basics.en.md"]
+    assert "quizzes cannot show images yet" in problems[0].message
