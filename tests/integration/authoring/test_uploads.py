@@ -178,6 +178,9 @@ def test_learners_get_403_and_visitors_the_login_page_AC_1_AC_2(app, make_learne
     visitor = app.test_client()
     refused = visitor.get("/admin/content/images")
     assert refused.status_code == 302 and refused.headers["Location"].startswith("/login")
+    form = {"csrf_token": csrf_token(visitor, "/login"), "file": (io.BytesIO(sample("PNG")), "x.png")}
+    posted = visitor.post("/admin/content/images", data=form, content_type="multipart/form-data")
+    assert posted.status_code == 302 and posted.headers["Location"].startswith("/login")
     assert revisions(app) == 0
 
 
