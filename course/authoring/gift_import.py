@@ -75,7 +75,8 @@ def gift_check():
         return _page(form, 400)
     raw = upload.read(current_app.config["GIFT_MAX_BYTES"] + 1)
     title = (form.title.data or "").strip() or None
-    run = dry_run(db.session, raw, upload.filename, form.quiz_id.data, form.lang.data, form.module.data or None, title)
+    quiz_id, module = form.quiz_id.data or "", form.module.data or None
+    run = dry_run(db.session, raw, upload.filename, quiz_id, form.lang.data, module, title)
     token = ""
     if run.can_save:
         payload = {"user": current_user.id, "path": run.path, "text": run.result.text, "base": run.base_revision_id}
