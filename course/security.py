@@ -85,7 +85,7 @@ def set_private_cache_control(response: Response) -> Response:
     browser presents a login, valid or not. Views marked @shared_cache keep their own header."""
     if "_user_id" in session or request.endpoint in ("accounts.login", "accounts.register"):
         view = current_app.view_functions.get(request.endpoint or "")
-        if not getattr(view, SHARED_CACHE, False):
+        if response.status_code not in (200, 304) or not getattr(view, SHARED_CACHE, False):
             response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -95,7 +95,8 @@ SHARED_CACHE = "shared_cache"
 
 def shared_cache(view: F) -> F:
     """Mark a view whose response is the same for everyone and says how long to cache it
-    (content-addressed course images, OUT-8): HDR-3's no-store is not applied to it."""
+    (content-addressed course images, OUT-8): HDR-3's no-store is not applied to its answers
+    (its error pages still get it)."""
     setattr(view, SHARED_CACHE, True)
     return view
 

@@ -18,6 +18,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 
 from course.authoring import services as store
 from course.authoring.gift_upload import DryRun, dry_run, save_draft
@@ -42,15 +43,15 @@ def _serializer() -> URLSafeTimedSerializer:
 def _form() -> GiftImportForm:
     form = GiftImportForm()
     lang = current_language()
-    modules = [(m.id, f"{m.id}: {m.title.get(lang) or m.title['uk']}") for m in current_catalog().modules]
-    form.module.choices = [("", _("No module (a final or extra quiz)"))] + modules
+    modules = [SelectChoice(m.id, f"{m.id}: {m.title.get(lang) or m.title['uk']}") for m in current_catalog().modules]
+    form.module.choices = [SelectChoice("", _("No module (a final or extra quiz)"))] + modules
     return form
 
 
 def _page(form: GiftImportForm, status: int = 200, run: DryRun | None = None, token: str = ""):
     limit = f"{current_app.config['GIFT_MAX_BYTES'] / 1_000_000:g}"  # 5 MB, as `import-gift` says
-    problems = sort_problems(run.refusals + run.result.problems) if run else []
-    warnings = sort_problems(run.result.warnings) if run else []
+    problems = [(p.line, p.render(_)) for p in sort_problems(run.refusals + run.result.problems)] if run else []
+    warnings = [(p.line, p.render(_)) for p in sort_problems(run.result.warnings)] if run else []
     confirm = GiftConfirmForm(token=token) if token else None
     context = {"run": run, "problems": problems, "warnings": warnings, "confirm": confirm, "limit_mb": limit}
     return render_template("authoring/gift_import.html", form=form, **context), status

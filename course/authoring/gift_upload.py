@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
 from course.authoring import services as store
+from course.extensions import Session
 from course.problems import N_, Problem
 from course.quizzes.gift_convert import ImportResult, import_gift_bytes
 

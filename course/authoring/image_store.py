@@ -12,12 +12,13 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import aliased
 
 from course.authoring import services as store
 from course.authoring.models import ContentRelease, ContentReleaseFile, ContentRevision
 from course.content.image_files import CheckedImage, check_image, image_name
 from course.content.images import IMAGE_DIR, image_path, image_urls, media_url
+from course.extensions import Session
 
 
 class ImageExists(Exception):

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import InputRequired, ValidationError
 
 from course.frontmatter import check_id
@@ -21,7 +22,9 @@ class GiftImportForm(FlaskForm):
 
     file = FileField(_l("GIFT file (.gift or .txt)"))
     quiz_id = StringField(_l("Quiz id"), validators=[InputRequired(_l("Please fill in this field."))])
-    lang = SelectField(_l("Language of the questions"), choices=[("uk", "українська"), ("en", "English")])
+    lang = SelectField(
+        _l("Language of the questions"), choices=[SelectChoice("uk", "українська"), SelectChoice("en", "English")]
+    )
     module = SelectField(_l("Module (optional)"))
     title = StringField(_l("Title (optional: the GIFT category otherwise)"))
 

@@ -10,6 +10,8 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from course.authoring import services as store
 from course.authoring.models import ContentRelease, ContentRevision
@@ -44,14 +46,16 @@ def admin_client(app, make_admin):
 def check(client, data: bytes, filename: str = "screening.gift", **fields):
     form = {
         "csrf_token": csrf_token(client, "/admin/content/gift"),
-        "file": (io.BytesIO(data), filename),
+        "file": FileStorage(io.BytesIO(data), filename),
         "quiz_id": "screening-quiz",
         "lang": "en",
         "module": "basics",
         "title": "",
         **fields,
     }
-    return client.post("/admin/content/gift?lang=en", data=form, content_type="multipart/form-data")
+    boundary, body = encode_multipart(form)  # in memory: a spooled body would be a file never closed
+    content_type = f"multipart/form-data; boundary={boundary}"
+    return client.post("/admin/content/gift?lang=en", data=body, content_type=content_type)
 
 
 def follow(client, response) -> str:

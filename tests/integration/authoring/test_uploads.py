@@ -12,6 +12,8 @@ import re
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from course.authoring import services as store
 from course.authoring.models import ContentRevision
@@ -44,8 +46,14 @@ def admin_client(app, make_admin):
 
 def upload(client, data: bytes, filename: str, **fields):
     token = csrf_token(client, "/admin/content/images")
-    form = {"csrf_token": token, "file": (io.BytesIO(data), filename), **fields}
-    return client.post("/admin/content/images?lang=en", data=form, content_type="multipart/form-data")
+    form = {"csrf_token": token, "file": FileStorage(io.BytesIO(data), filename), **fields}
+    return post_multipart(client, "/admin/content/images?lang=en", form)
+
+
+def post_multipart(client, url: str, form: dict):
+    """Encoded in memory: the test client would spool a large body to a temporary file it never closes."""
+    boundary, body = encode_multipart(form)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def follow(client, response) -> str:
