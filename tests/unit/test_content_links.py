@@ -20,7 +20,7 @@ def _course(tmp_path: Path, extra: str = LINKS, lang: str = "en") -> Path:
     shutil.copytree(COURSE, root)
     module = root / "modules" / f"01-basics.{lang}.md"
     text = module.read_text(encoding="utf-8")
-    module.write_text(text.replace("Text of the second lesson.", f"Text of the second lesson.\n\n{extra}"), "utf-8")
+    module.write_text(f"{text.rstrip()}\n\n{extra}\n", "utf-8")  # at the end of the second lesson
     return root
 
 

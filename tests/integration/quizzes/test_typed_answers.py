@@ -106,8 +106,9 @@ def test_saved_typed_text_is_shown_again_and_double_submit_gives_one_result(app,
     page = client.get(f"/attempts/{public_id}").get_data(as_text=True)
     assert 'value="Мар’яна"' in _field(page, "q-name")
     version = row(app, public_id)["version"]
-    first = post(client, public_id, RIGHT, action="submit", version=version)
-    second = post(client, public_id, RIGHT, action="submit", version=version)
+    token = csrf_token(client, f"/attempts/{public_id}")  # one page, two clicks
+    first = post(client, public_id, RIGHT, action="submit", version=version, token=token)
+    second = post(client, public_id, RIGHT, action="submit", version=version, token=token)
     assert first.status_code == 303 and second.status_code == 303
     assert second.headers["Location"].endswith(f"/attempts/{public_id}/result")
     assert row(app, public_id)["percent"] == 100.0
