@@ -228,15 +228,14 @@ class _Importer:
                     "the answer '{answer}' ({percent}%) is dropped: here an answer earns all the points or none"
                 )
                 self.warn(item, message, answer=text, percent=round(answer.weight * 100))
-            elif draft.kind == NUMERICAL and (number := _frontline_number(text)) is None:
+            elif (accepted := _accepted_text(draft.kind, text)) is None:
                 self.problem(item, N_("'{answer}' is not a number this quiz can read"), answer=text)
                 return False
             else:
                 if draft.kind == SHORT_ANSWER and "*" in text:
                     message = N_("the answer '{answer}' uses Moodle's wildcard '*', which is taken literally here")
                     self.warn(item, message, answer=text)
-                text = number if draft.kind == NUMERICAL else " ".join(text.split())
-                draft.options.append(OptionDraft("", text, to_markdown(answer.feedback), item.line, ACCEPTED))
+                draft.options.append(OptionDraft("", accepted, to_markdown(answer.feedback), item.line, ACCEPTED))
         if not draft.options:
             self.problem(item, N_("no answer is marked correct"))
             return False
@@ -309,6 +308,11 @@ def _lacks_feedback(draft: QuestionDraft) -> bool:
     if draft.kind == MATCHING and draft.general_feedback:
         return False
     return any(not o.feedback for o in draft.options if o.mark is not None or o.left)
+
+
+def _accepted_text(kind: str, text: str) -> str | None:
+    """An accepted answer as this format writes it; None for a number it cannot read."""
+    return _frontline_number(text) if kind == NUMERICAL else " ".join(text.split())
 
 
 def _frontline_number(text: str) -> str | None:

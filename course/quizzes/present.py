@@ -150,8 +150,11 @@ def _typed_review(question: Question, response: Response, lang: str) -> tuple[st
     if question.kind not in TYPED_KINDS:
         return "", "", ()
     matched = matched_answer(question, response.text, lang) if response.text else None
-    feedback = matched.feedback_html if matched else pick(question.other_feedback_html, lang)
     answers = question.accepted.get(lang) or next(iter(question.accepted.values()), ())
+    if matched is None:
+        return response.text, pick(question.other_feedback_html, lang), tuple(a.text for a in answers)
+    # Authors explain a right answer once, under the first accepted answer: the variants share it.
+    feedback = matched.feedback_html or next((a.feedback_html for a in answers if a.feedback_html), "")
     return response.text, feedback, tuple(a.text for a in answers)
 
 

@@ -104,7 +104,9 @@ def _within(value: Fraction, answer: Accepted) -> bool:
 
 def is_not_a_number(question: Question, response: Response | None) -> bool:
     """A numerical answer was typed but cannot be read as a number."""
-    return question.kind == NUMERICAL and bool(response and response.text) and parse_number(response.text) is None
+    if question.kind != NUMERICAL or response is None or not response.text:
+        return False
+    return parse_number(response.text) is None
 
 
 def first_not_a_number(questions: Sequence[Question], responses: Mapping[str, Response]) -> int | None:

@@ -22,6 +22,7 @@ from course.errors import handle_csrf_error
 from course.extensions import db
 from course.i18n import current_language, local_time
 from course.quizzes import services
+from course.quizzes.drawing import DrawnQuestion
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
     AttemptNotFound,
@@ -256,7 +257,9 @@ class NotANumber(Exception):
         self.index = index
 
 
-def _not_a_number(attempt: QuizAttempt, drawn, page: int, responses: dict[str, Response], action: str) -> int | None:
+def _not_a_number(
+    attempt: QuizAttempt, drawn: tuple[DrawnQuestion, ...], page: int, responses: dict[str, Response], action: str
+) -> int | None:
     """Index of the question whose typed number cannot be read: on any page for a submit, on this
     page for "next"; None otherwise. Grading it as wrong would cost a mark for a typo."""
     if action == "submit":
