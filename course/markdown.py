@@ -8,6 +8,7 @@ an allow-list. Rendering happens once, when the catalog loads, never per request
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 
 import markdown as md
@@ -52,8 +53,11 @@ ALLOWED_TAGS = {
     "div",
     "span",
     "del",
+    "img",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}}
+# An <img> keeps its src only when it names an uploaded course image (course/content/images.py):
+# the resolver rewrites `../images/NAME` to the image's /media/ URL and drops anything else.
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "ol": {"start"}, "img": {"src", "alt", "title"}}
 ALLOWED_CLASSES = {
     "div": {"admonition", "note", "tip", "warning", "important"},
     "p": {"admonition-title"},
@@ -62,22 +66,52 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "lesson", "page"}
 
 INTERNAL_LINK = re.compile(r"\]\(\s*<?((?:lesson|page):[^)\s>]*)>?")
+LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)>?")
+# A relative link to another course file, as authors write it on disk: `02-next.en.md`,
+# `../pages/glossary.uk.md#term`. No scheme, not site-absolute, ends in .md (before any #).
+COURSE_FILE = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?![/#?])[^?#]*\.md(?:#[^#]*)?$")
 
 LinkResolver = Callable[[str], str | None]
 
 
-def render_markdown(text: str, resolve_link: LinkResolver | None = None) -> str:
-    """Render Markdown to sanitised HTML; `resolve_link` maps `lesson:`/`page:` targets to paths."""
-    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
-    return sanitise(html, resolve_link)
+class _Converters(threading.local):
+    markdown: md.Markdown | None = None
 
 
-def sanitise(html: str, resolve_link: LinkResolver | None = None) -> str:
+_converters = _Converters()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown instance per thread, reset after each text (Python-Markdown's documented
+    way to convert many texts: `md.reset()`). Building a new one per text, as `markdown.markdown`
+    does, was most of a large course's load time (every option and feedback is a text)."""
+    if _converters.markdown is None:
+        _converters.markdown = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    return _converters.markdown
+
+
+def render_markdown(
+    text: str, resolve_link: LinkResolver | None = None, resolve_image: LinkResolver | None = None
+) -> str:
+    """Render Markdown to sanitised HTML; `resolve_link` maps `lesson:`/`page:` targets and
+    relative links to course files to site paths (None drops the link), `resolve_image` an
+    image's `src` to the URL it is served at (None drops the src)."""
+    converter = _converter()
+    try:
+        html = converter.convert(text)
+    finally:
+        converter.reset()
+    return sanitise(html, resolve_link, resolve_image)
+
+
+def sanitise(html: str, resolve_link: LinkResolver | None = None, resolve_image: LinkResolver | None = None) -> str:
     """Keep only allow-listed tags, attributes and URL schemes."""
 
     def filter_attribute(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "a" and attribute == "href" and value.startswith(("lesson:", "page:")):
+        if tag == "a" and attribute == "href" and (value.startswith(("lesson:", "page:")) or is_course_file(value)):
             return resolve_link(value) if resolve_link else None
+        if tag == "img" and attribute == "src":
+            return resolve_image(value) if resolve_image else None
         return value
 
     return nh3.clean(
@@ -91,12 +125,20 @@ def sanitise(html: str, resolve_link: LinkResolver | None = None) -> str:
     )
 
 
+def is_course_file(target: str) -> bool:
+    """A relative link to another course file (`02-next.en.md`, `../pages/glossary.uk.md#x`)."""
+    return COURSE_FILE.match(target) is not None
+
+
 def internal_links(text: str, first_line: int = 1) -> list[tuple[int, str]]:
-    """Every `lesson:`/`page:` link target in `text`, with its line number."""
+    """Every `lesson:`/`page:` link target and relative link to a course file in `text`, with its line."""
     found = []
     for offset, line in enumerate(text.split("\n")):
         for match in INTERNAL_LINK.finditer(line):
             found.append((first_line + offset, match.group(1)))
+        for match in LINK_TARGET.finditer(line):
+            if is_course_file(match.group(1)):
+                found.append((first_line + offset, match.group(1)))
     return found
 
 

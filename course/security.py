@@ -82,10 +82,23 @@ def set_private_cache_control(response: Response) -> Response:
     """HDR-3: shared PCs in police stations; the back button must not show private pages.
 
     Judged from the session cookie's claim (no database query): a page is private whenever the
-    browser presents a login, valid or not."""
+    browser presents a login, valid or not. Views marked @shared_cache keep their own header."""
     if "_user_id" in session or request.endpoint in ("accounts.login", "accounts.register"):
-        response.headers["Cache-Control"] = "no-store"
+        view = current_app.view_functions.get(request.endpoint or "")
+        if response.status_code not in (200, 304) or not getattr(view, SHARED_CACHE, False):
+            response.headers["Cache-Control"] = "no-store"
     return response
+
+
+SHARED_CACHE = "shared_cache"
+
+
+def shared_cache(view: F) -> F:
+    """Mark a view whose response is the same for everyone and says how long to cache it
+    (content-addressed course images, OUT-8): HDR-3's no-store is not applied to its answers
+    (its error pages still get it)."""
+    setattr(view, SHARED_CACHE, True)
+    return view
 
 
 def _timestamp(now: datetime) -> int:

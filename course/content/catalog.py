@@ -1,16 +1,22 @@
 """The catalog: every module, page, job aid and quiz that loaded cleanly, plus all problems.
 
-Core module. `build_catalog` is the one entry point the app factory and `content check`
-call; it renders Markdown once, here, so requests only pick pre-rendered HTML.
+Core module. `build_catalog_from_files` builds it from a course's files by path (from a
+release in the database, a draft, or the disk: course/content/files.py); `build_catalog` is
+the disk form `content check` uses. Markdown is rendered once, here, so requests only pick
+pre-rendered HTML.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course.content.files import JOB_AIDS, MODULES, PAGES, QUIZZES, disk_names, read_course_files
+from course.content.images import image_file_problems, image_problems, image_urls
+from course.content.images import resolver as image_resolver
+from course.content.links import CourseFiles, course_files, link_problem, resolve_file_link
 from course.content.loader import (
     MODULE_FIELDS,
     PAGE_FIELDS,
@@ -20,13 +26,13 @@ from course.content.loader import (
     group_by_id,
     minutes_to_read,
     parse_variant,
-    read_directory,
+    read_sources,
 )
 from course.content.paths import lesson_path, page_path
 from course.content.types import Lesson, Module, Page
-from course.markdown import internal_links, render_markdown
+from course.markdown import internal_links, is_course_file, render_markdown
 from course.problems import N_, Problem, sort_problems
-from course.quizzes.loader import load_quizzes
+from course.quizzes.loader import load_quiz_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,38 +61,65 @@ class Catalog:
 
 def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog:
     """Load everything under `content_dir` (and quizzes) and keep only what is problem-free."""
-    module_variants, problems = _parse_dir(content_dir / "modules", MODULE_FIELDS, True)
-    page_variants, page_problems = _parse_dir(content_dir / "pages", PAGE_FIELDS, False)
-    aid_variants, aid_problems = _parse_dir(content_dir / "job-aids", PAGE_FIELDS, False)
+    files = read_course_files(content_dir, quizzes_dir)
+    return build_catalog_from_files(files, disk_names(content_dir, quizzes_dir))
+
+
+def build_catalog_from_files(files: Mapping[str, bytes], shown: Callable[[str], str] | None = None) -> Catalog:
+    """The catalog of a course given as files by path; problems name each file as `shown(path)`
+    (by default the path itself, as the editor and `content import` show it)."""
+    names = shown or _same
+    module_variants, problems = _parse(files, MODULES, names, MODULE_FIELDS, True)
+    page_variants, page_problems = _parse(files, PAGES, names, PAGE_FIELDS, False)
+    aid_variants, aid_problems = _parse(files, JOB_AIDS, names, PAGE_FIELDS, False)
+    if not module_variants and not problems:
+        problems.append(_no_modules(names(MODULES)))
     problems += page_problems + aid_problems
     module_groups, _ = group_by_id(module_variants, "module")
     page_groups, _ = group_by_id(page_variants, "page")
     aid_groups, _ = group_by_id(aid_variants, "job aid")
     for by_lang in module_groups.values():
         check_lesson_parity(by_lang)
-    known = _link_targets(module_groups, page_groups)
+    known, images = _link_targets(module_groups, page_groups), image_urls(files)
+    linkable = course_files(module_groups, page_groups, aid_groups)
+    problems += image_file_problems(files, names)
     for variant in module_variants + page_variants + aid_variants:
-        _check_links(variant, known)
+        _check_links(variant, known, linkable)
+        variant.problems.extend(image_problems(variant.source.path, variant.source.text, images))
     for aid_id, by_lang in aid_groups.items():
         if aid_id not in module_groups:
             for variant in by_lang.values():
                 message = N_("the job aid '{id}' does not match any module id")
                 variant.problems.append(Problem(variant.source.path, 1, message, {"id": aid_id}))
-    modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang))]
-    pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang))}
-    aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang))}
+    modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang, linkable, images))]
+    pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang, linkable, images))}
+    aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang, linkable, images))}
     for variant in module_variants + page_variants + aid_variants:
         problems.extend(variant.problems)
-    quizzes: dict[str, Any] = {}
-    if quizzes_dir is not None:
-        quizzes, quiz_problems = load_quizzes(quizzes_dir, {m.id: m for m in modules})
-        problems.extend(quiz_problems)
+    quiz_sources, quiz_problems = read_sources(files, QUIZZES, names)
+    quizzes, built_problems = load_quiz_sources(quiz_sources, {m.id: m for m in modules})
+    problems.extend(quiz_problems + built_problems)
     modules.sort(key=lambda m: (m.order, m.id))
     return Catalog(tuple(modules), pages, aids, quizzes, tuple(sort_problems(problems)))
 
 
-def _parse_dir(directory: Path, fields: tuple, split_lessons: bool) -> tuple[list[Variant], list[Problem]]:
-    sources, problems = read_directory(directory)
+def _same(path: str) -> str:
+    return path
+
+
+def _no_modules(folder: str) -> Problem:
+    """An empty or mistyped folder is a problem: a course without modules teaches nothing."""
+    message = N_(
+        "no module files found here: expected files such as 01-<module-id>.uk.md and 01-<module-id>.en.md "
+        "(is this the folder that holds modules/, pages/ and job-aids/?)"
+    )
+    return Problem(folder, 0, message)
+
+
+def _parse(
+    files: Mapping[str, bytes], folder: str, shown: Callable[[str], str], fields: tuple, split_lessons: bool
+) -> tuple[list[Variant], list[Problem]]:
+    sources, problems = read_sources(files, folder, shown)
     return [parse_variant(source, fields, split_lessons) for source in sources], problems
 
 
@@ -98,9 +131,13 @@ def _link_targets(modules: dict[str, dict[str, Variant]], pages: dict[str, dict[
     return targets
 
 
-def _check_links(variant: Variant, known: set[str]) -> None:
+def _check_links(variant: Variant, known: set[str], files: CourseFiles) -> None:
     module_id = variant.fields.get("id")
     for line, target in internal_links(variant.source.text):
+        if is_course_file(target):
+            if (found := link_problem(variant.source.path, target, files)) is not None:
+                variant.problems.append(Problem(variant.source.path, line, *found))
+            continue
         full = _qualify(target, module_id)
         if full not in known:
             message = N_("the link '{target}' points to a lesson or page that does not exist")
@@ -114,8 +151,10 @@ def _qualify(target: str, module_id: str | None) -> str:
     return target
 
 
-def _resolver(module_id: str | None):
+def _resolver(module_id: str | None, variant: Variant, files: CourseFiles):
     def resolve(target: str) -> str | None:
+        if is_course_file(target):
+            return resolve_file_link(variant.source.path, target, files)
         full = _qualify(target, module_id)
         if full.startswith("lesson:"):
             mod, _, lesson = full[len("lesson:") :].partition("/")
@@ -125,23 +164,27 @@ def _resolver(module_id: str | None):
     return resolve
 
 
-def _render(variant: Variant, text: str, module_id: str | None) -> str | None:
+def _render(
+    variant: Variant, text: str, module_id: str | None, files: CourseFiles, images: Mapping[str, str]
+) -> str | None:
     """Render once; a crash in the Markdown library becomes a problem, not a traceback."""
     try:
-        return render_markdown(text, _resolver(module_id))
+        return render_markdown(text, _resolver(module_id, variant, files), image_resolver(images))
     except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
         message = N_("this text could not be rendered ({error})")
         variant.problems.append(Problem(variant.source.path, variant.body_line, message, {"error": type(exc).__name__}))
         return None
 
 
-def _build_module(by_lang: dict[str, Variant]) -> Module | None:
+def _build_module(by_lang: dict[str, Variant], files: CourseFiles, images: Mapping[str, str]) -> Module | None:
     variants = list(by_lang.values())
     if any(v.problems for v in variants):
         return None
     module_id = variants[0].fields["id"]
-    intro = {lang: _render(v, v.intro, module_id) or "" for lang, v in by_lang.items()}
-    rendered = {lang: [_render(v, d.markdown, module_id) for d in v.lessons] for lang, v in by_lang.items()}
+    intro = {lang: _render(v, v.intro, module_id, files, images) or "" for lang, v in by_lang.items()}
+    rendered = {
+        lang: [_render(v, d.markdown, module_id, files, images) for d in v.lessons] for lang, v in by_lang.items()
+    }
     if any(v.problems for v in variants):
         return None
     lessons = tuple(
@@ -168,11 +211,11 @@ def _build_module(by_lang: dict[str, Variant]) -> Module | None:
     )
 
 
-def _build_page(by_lang: dict[str, Variant]) -> Page | None:
+def _build_page(by_lang: dict[str, Variant], files: CourseFiles, images: Mapping[str, str]) -> Page | None:
     variants = list(by_lang.values())
     if any(v.problems for v in variants):
         return None
-    html = {lang: _render(v, v.intro, None) for lang, v in by_lang.items()}
+    html = {lang: _render(v, v.intro, None, files, images) for lang, v in by_lang.items()}
     if any(v.problems for v in variants):
         return None
     page_id = variants[0].fields["id"]

@@ -6,6 +6,14 @@ Core: stdlib only, shared by the content and quiz loaders.
 from __future__ import annotations
 
 
+def module_path(module_id: str) -> str:
+    return f"/modules/{module_id}"
+
+
+def job_aid_path(module_id: str) -> str:
+    return f"/modules/{module_id}/job-aid"
+
+
 def lesson_path(module_id: str, lesson_id: str) -> str:
     return f"/modules/{module_id}/{lesson_id}"
 

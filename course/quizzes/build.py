@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from course.content.images import image_lines
+from course.content.links import MISSING_FILE, CourseFiles, link_problem, module_files, resolve_file_link
 from course.content.paths import lesson_path, page_path
 from course.content.types import Module
-from course.markdown import internal_links, render_markdown
+from course.markdown import internal_links, is_course_file, render_markdown
 from course.problems import N_
 from course.quizzes.parser import QuestionDraft
-from course.quizzes.types import Case, Option, Question, Quiz, QuizSettings
+from course.quizzes.typed import build_accepted
+from course.quizzes.types import TYPED_KINDS, Case, Option, Question, Quiz, QuizSettings
 
 if TYPE_CHECKING:
     from course.quizzes.loader import QuizFile
@@ -23,8 +26,16 @@ SINGLE_PARAGRAPH = re.compile(r"^<p>(?P<inner>.*)</p>$", re.DOTALL)
 
 
 def check_links(quiz_file: QuizFile, module_id: str | None, modules: dict[str, Module]) -> None:
-    """`lesson:` links must point at a lesson that exists (feedback often sends learners back)."""
+    """`lesson:` links, and relative links to module files, must point at a lesson or module that
+    exists (feedback often sends learners back)."""
+    files: CourseFiles | None = None
     for line, target in internal_links(quiz_file.variant.source.text):
+        if is_course_file(target):
+            files = module_files(modules.values()) if files is None else files
+            if (found := link_problem(quiz_file.path, target, files)) is not None:
+                message = N_("the link '{target}' points to no module file: from a quiz, link to modules and lessons")
+                quiz_file.add(line, found[0] if found[0] != MISSING_FILE else message, **found[1])
+            continue
         if not target.startswith("lesson:"):
             continue
         full = _qualify(target, module_id)
@@ -32,6 +43,8 @@ def check_links(quiz_file: QuizFile, module_id: str | None, modules: dict[str, M
         if mod not in modules or modules[mod].lesson(lesson) is None:
             message = N_("the link '{target}' points to a lesson that does not exist")
             quiz_file.add(line, message, target=target)
+    for line in image_lines(quiz_file.variant.source.text):  # the renderer would drop them silently
+        quiz_file.add(line, N_("quizzes cannot show images yet: say in words what the learner needs to see"))
 
 
 def _qualify(target: str, module_id: str | None) -> str:
@@ -41,10 +54,12 @@ def _qualify(target: str, module_id: str | None) -> str:
 
 
 class _Renderer:
-    def __init__(self, module_id: str | None) -> None:
-        self.module_id = module_id
+    def __init__(self, module_id: str | None, path: str = "", files: CourseFiles | None = None) -> None:
+        self.module_id, self.path, self.files = module_id, path, files or {}
 
     def resolve(self, target: str) -> str | None:
+        if is_course_file(target):
+            return resolve_file_link(self.path, target, self.files)
         full = _qualify(target, self.module_id)
         if full.startswith("lesson:"):
             mod, _, lesson = full[len("lesson:") :].partition("/")
@@ -79,9 +94,11 @@ def build_quiz(by_lang: dict[str, QuizFile], digest: str, modules: dict[str, Mod
     """The Quiz for checked files, or None (with a problem) if rendering fails."""
     uk = by_lang["uk"]
     fields = uk.variant.fields
-    renderer = _Renderer(fields.get("module"))
+    files = module_files(modules.values())
     try:
-        rendered = {lang: _render_file(f, renderer) for lang, f in by_lang.items()}
+        rendered = {
+            lang: _render_file(f, _Renderer(fields.get("module"), f.path, files)) for lang, f in by_lang.items()
+        }
     except (RecursionError, ValueError, TypeError, IndexError, KeyError) as exc:
         message = N_("this text could not be rendered ({error})")
         uk.add(uk.variant.body_line, message, error=type(exc).__name__)
@@ -121,16 +138,6 @@ def _render_question(q: QuestionDraft, r: _Renderer) -> dict:
 def _question(index: int, by_lang: dict[str, QuizFile], rendered: dict, quiz_id: str) -> Question:
     draft = by_lang["uk"].body.questions[index]
     per_lang = {lang: rendered[lang]["questions"][index] for lang in by_lang}
-    options = tuple(
-        Option(
-            id=o.id,
-            html={lang: per_lang[lang]["options"][i][0] for lang in by_lang},
-            feedback_html={lang: per_lang[lang]["options"][i][1] for lang in by_lang},
-            is_correct=o.mark == "x",
-            left_html={lang: per_lang[lang]["options"][i][2] for lang in by_lang} if o.left else {},
-        )
-        for i, o in enumerate(draft.options)
-    )
     case = None
     if draft.case:
         case = Case(
@@ -138,14 +145,38 @@ def _question(index: int, by_lang: dict[str, QuizFile], rendered: dict, quiz_id:
             {lang: rendered[lang]["cases"][draft.case][0] for lang in by_lang},
             {lang: rendered[lang]["cases"][draft.case][1] for lang in by_lang},
         )
+    typed = _typed(index, by_lang, per_lang) if draft.kind in TYPED_KINDS else {}
     return Question(
         id=draft.id,
         kind=draft.kind,
         points=draft.points,
         title={lang: per_lang[lang]["title"] for lang in by_lang},
         html={lang: per_lang[lang]["html"] for lang in by_lang},
-        options=options,
+        options=() if draft.kind in TYPED_KINDS else _options(draft, per_lang),
         general_feedback_html={lang: per_lang[lang]["general"] for lang in by_lang},
         case=case,
         quiz_id=quiz_id,
+        accepted={lang: answers for lang, (answers, _) in typed.items()},
+        other_feedback_html={lang: other for lang, (_, other) in typed.items()},
     )
+
+
+def _options(draft: QuestionDraft, per_lang: dict[str, dict]) -> tuple[Option, ...]:
+    return tuple(
+        Option(
+            id=o.id,
+            html={lang: rendered["options"][i][0] for lang, rendered in per_lang.items()},
+            feedback_html={lang: rendered["options"][i][1] for lang, rendered in per_lang.items()},
+            is_correct=o.mark == "x",
+            left_html={lang: rendered["options"][i][2] for lang, rendered in per_lang.items()} if o.left else {},
+        )
+        for i, o in enumerate(draft.options)
+    )
+
+
+def _typed(index: int, by_lang: dict[str, QuizFile], per_lang: dict[str, dict]) -> dict[str, tuple]:
+    """Each language's own accepted answers (short-answer lists differ by language)."""
+    return {
+        lang: build_accepted(f.body.questions[index], [o[1] for o in per_lang[lang]["options"]])
+        for lang, f in by_lang.items()
+    }

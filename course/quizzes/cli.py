@@ -1,6 +1,6 @@
 """`flask quizzes import-gift` and `flask quizzes export-gift`: Moodle GIFT in and out.
 
-Web/CLI layer: thin commands over course.quizzes.gift_convert. Problems and warnings are
+Web/CLI layer: thin commands over course.quizzes.gift_convert and gift_export. Problems and warnings are
 printed as `FILE:LINE: message` on stderr; files are written atomically.
 """
 
@@ -14,7 +14,8 @@ import click
 from flask.cli import AppGroup
 
 from course.problems import sort_problems
-from course.quizzes.gift_convert import export_quiz_file, import_gift_file
+from course.quizzes.gift_convert import import_gift_file
+from course.quizzes.gift_export import export_quiz_file
 from course.unit_of_work import reads
 
 cli = AppGroup("quizzes", help="Quiz files: import from and export to Moodle GIFT.")

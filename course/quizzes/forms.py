@@ -1,6 +1,7 @@
 """The attempt form: CSRF (global), version, page and action; answers read strictly.
 
-Web layer. Answer fields are named `q.QUESTION` (option ids) and `m.QUESTION.ITEM`
+Web layer. Answer fields are named `q.QUESTION` (option ids, or the typed text of a short-answer
+or numerical question, one value at most as long as the field's `maxlength`) and `m.QUESTION.ITEM`
 (matching, valued `cN`: the Nth answer of the attempt's own shuffled list, so the value never
 gives the right answer away). `.` cannot occur in ids, so names split unambiguously. Any
 answer field that does not belong to the page, a second value for a one-answer question, or
@@ -18,7 +19,8 @@ from werkzeug.datastructures import MultiDict
 from course.problems import N_
 from course.quizzes.drawing import DrawnQuestion
 from course.quizzes.errors import InvalidAnswer
-from course.quizzes.types import MATCHING, MULTIPLE, Response
+from course.quizzes.question_types import question_type
+from course.quizzes.types import MATCHING, MULTIPLE, TYPED_KINDS, Response
 
 ACTIONS = ("save", "next", "previous", "submit")
 MAX_VERSION = 1_000_000_000
@@ -95,6 +97,13 @@ def parse_answers(form: MultiDict, page: Sequence[DrawnQuestion], strict: bool =
 
 def _response(form: MultiDict, drawn: DrawnQuestion) -> Response:
     question = drawn.question
+    if question.kind in TYPED_KINDS:
+        values = form.getlist(answer_field(question.id))
+        response = Response.of(text=values[0] if values else "")
+        # A browser never sends more than `maxlength` characters, nor two values: a script did.
+        if len(values) > 1 or question_type(question.kind).validate(question, response) is not None:
+            raise InvalidAnswer(N_("an answer is longer than the field allows"))
+        return response
     if question.kind != MATCHING:
         values = form.getlist(answer_field(question.id))
         if question.kind != MULTIPLE and len(values) > 1:

@@ -194,6 +194,7 @@ def _read_answers(item: GiftItem, answers: str) -> None:
         item.kind = "essay"
     elif answers.startswith("#"):
         item.kind = "numerical"
+        item.answers = _numerical(answers[1:], fmt)
     elif "~" in answers:
         item.kind, item.single = "multichoice", "=" in answers
         parts = [p.strip() for p in answers.replace("=", "~=").split("~") if p.strip()]
@@ -218,6 +219,32 @@ def _read_answers(item: GiftItem, answers: str) -> None:
         ]
     else:
         item.kind = "shortanswer"
+        item.answers = [_weighted(part, fmt, 1.0) for part in answers.split("=") if part.strip()]
+
+
+def _numerical(answers: str, fmt: str) -> list[GiftAnswer]:
+    """`=value:tolerance`, `=low..high` or `=value`, each with an optional `%n%` weight and `#`
+    feedback; a `~#feedback` at the end is for any other answer, stored as the answer `*`."""
+    answers, tilde, wrong = answers.partition("~")
+    result = [_weighted(part, fmt, 1.0) for part in answers.split("=") if part.strip()]
+    if tilde:
+        result.append(GiftAnswer(Text("*", "plain"), _format(wrong.partition("#")[2], fmt), 0.0))
+    return result
+
+
+def _weighted(part: str, fmt: str, default: float) -> GiftAnswer:
+    """One typed answer: `%n%` weight (else `default`), plain text, `#` feedback (Moodle's commentparser)."""
+    part, weight = part.strip(), default
+    if part.startswith("%") and part.count("%") >= 2:
+        number, _, rest = part[1:].partition("%")
+        try:
+            weight, part = float(number) / 100, rest.strip()
+        except ValueError:
+            raise GiftSyntaxError(
+                N_("the answer weight '%{weight}%' is not a number"), weight=unescape(number)
+            ) from None
+    answer, _, feedback = part.partition("#")
+    return GiftAnswer(Text(unescape(answer).strip(), "plain"), _format(feedback, fmt), weight)
 
 
 def _choice(part: str, fmt: str) -> GiftAnswer:

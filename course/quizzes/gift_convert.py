@@ -1,8 +1,9 @@
-"""Convert between GIFT items and Frontline quiz files, both ways.
+"""Convert GIFT items into a Frontline quiz file (`flask quizzes import-gift`).
 
-Core module: standard library and this package's core. Import never drops a question silently:
-each one it cannot convert (short answer, numerical, essay, broken syntax) is a Problem
-`FILE:LINE: reason`; conversions that lose something (partial-credit weights) are warnings.
+Core module: standard library and this package's core; the way back is course.quizzes.gift_export.
+Import never drops a question silently: each one it cannot convert (essay, broken syntax, no
+correct answer) is a Problem `FILE:LINE: reason`; conversions that lose something
+(partial-credit weights, missing feedback) are warnings.
 """
 
 from __future__ import annotations
@@ -13,37 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from course.content.loader import FILE_NAME, display_path, parse_variant, read_source
+from course.content.loader import FILE_NAME, display_path
 from course.content.types import LANGUAGES
 from course.frontmatter import check_id
 from course.problems import N_, Problem
 from course.quizzes.gift import (
-    META_PREFIX,
-    QUIZ_META_PREFIX,
     GiftFile,
     GiftItem,
     Text,
     decode_gift,
-    escape,
-    meta_comment,
     read_gift,
 )
-from course.quizzes.loader import QUIZ_FIELDS, parse_quiz_file
-from course.quizzes.parser import CaseDraft, OptionDraft, QuestionDraft, QuizBody
-from course.quizzes.types import MATCHING, MULTIPLE, SINGLE, TRUEFALSE
+from course.quizzes.parser import CaseDraft, OptionDraft, QuestionDraft
+from course.quizzes.typed import ACCEPTED, OTHER, parse_accepted_number, parse_number
+from course.quizzes.types import MATCHING, MULTIPLE, NUMERICAL, SHORT_ANSWER, SINGLE, TRUEFALSE, TYPED_KINDS
 from course.quizzes.writer import write_quiz
 
 TF_LABELS = {"uk": ("Правда", "Неправда"), "en": ("True", "False")}
-UNCONVERTIBLE = {
-    "essay": N_("essay questions cannot be converted: they need a person to mark them"),
-    "numerical": N_(
-        "numerical questions cannot be converted: quizzes here have single, multiple, true/false and matching questions"
-    ),
-    "shortanswer": N_(
-        "short-answer questions cannot be converted: quizzes here have single, "
-        "multiple, true/false and matching questions"
-    ),
-}
+UNCONVERTIBLE = {"essay": N_("essay questions cannot be converted: they need a person to mark them")}
 TRANSLIT = str.maketrans(
     {
         "а": "a",
@@ -204,10 +192,14 @@ class _Importer:
         draft.case = meta["case"] if "case" in meta else self.case
         points = meta.get("points")
         draft.points = points if isinstance(points, int) and 1 <= points <= 100 else 1
-        converted = {"multichoice": self._choice, "truefalse": self._truefalse, "match": self._matching}[item.kind](
-            item, draft
-        )
-        if not converted:
+        convert = {
+            "multichoice": self._choice,
+            "truefalse": self._truefalse,
+            "match": self._matching,
+            "shortanswer": self._typed,
+            "numerical": self._typed,
+        }[item.kind]
+        if not convert(item, draft):
             return
         _apply_option_ids(draft, meta.get("options"))
         if draft.kind == MATCHING:
@@ -215,12 +207,40 @@ class _Importer:
             for option in draft.options:
                 option.feedback = str(feedback.get(option.id, ""))
         draft.id = _unique(base, self.used, f"question-{len(self.questions) + 1}")
-        if any(not o.feedback for o in draft.options if o.mark is not None or o.left):
-            if not (draft.kind == MATCHING and draft.general_feedback):
-                self.warn(
-                    item, N_("some options have no feedback: write it before publishing ('content check' lists them)")
-                )
+        if _lacks_feedback(draft) and draft.kind in TYPED_KINDS:
+            self.warn(item, N_("no feedback for a wrong answer: write it under '- *' before publishing"))
+        elif _lacks_feedback(draft):
+            message = N_("some options have no feedback: write it before publishing ('content check' lists them)")
+            self.warn(item, message)
         self.questions.append(draft)
+
+    def _typed(self, item: GiftItem, draft: QuestionDraft) -> bool:
+        """Short answer and numerical: full-credit answers are accepted, Moodle's `*` (0 %) is the
+        feedback for any other answer; an answer with partial credit is dropped, with a warning."""
+        draft.kind = SHORT_ANSWER if item.kind == "shortanswer" else NUMERICAL
+        other = ""
+        for answer in item.answers:
+            text = answer.text.text
+            if text == "*" and answer.weight < 0.999:
+                other = to_markdown(answer.feedback)
+            elif answer.weight < 0.999:
+                message = N_(
+                    "the answer '{answer}' ({percent}%) is dropped: here an answer earns all the points or none"
+                )
+                self.warn(item, message, answer=text, percent=round(answer.weight * 100))
+            elif (accepted := _accepted_text(draft.kind, text)) is None:
+                self.problem(item, N_("'{answer}' is not a number this quiz can read"), answer=text)
+                return False
+            else:
+                if draft.kind == SHORT_ANSWER and "*" in text:
+                    message = N_("the answer '{answer}' uses Moodle's wildcard '*', which is taken literally here")
+                    self.warn(item, message, answer=text)
+                draft.options.append(OptionDraft("", accepted, to_markdown(answer.feedback), item.line, ACCEPTED))
+        if not draft.options:
+            self.problem(item, N_("no answer is marked correct"))
+            return False
+        draft.options.append(OptionDraft("", "", other, item.line, OTHER))
+        return True
 
     def _choice(self, item: GiftItem, draft: QuestionDraft) -> bool:
         if len(item.answers) < 2:
@@ -282,6 +302,32 @@ class _Importer:
         return True
 
 
+def _lacks_feedback(draft: QuestionDraft) -> bool:
+    if draft.kind in TYPED_KINDS:  # the feedback for a wrong answer is the one asked for
+        return not any(o.feedback for o in draft.options if o.mark == OTHER)
+    if draft.kind == MATCHING and draft.general_feedback:
+        return False
+    return any(not o.feedback for o in draft.options if o.mark is not None or o.left)
+
+
+def _accepted_text(kind: str, text: str) -> str | None:
+    """An accepted answer as this format writes it; None for a number it cannot read."""
+    return _frontline_number(text) if kind == NUMERICAL else " ".join(text.split())
+
+
+def _frontline_number(text: str) -> str | None:
+    """Moodle's `value:tolerance`, `low..high` or `value` in this format's words (`3.5 ± 0.5`)."""
+    value, colon, tolerance = text.partition(":")
+    if ".." in text:
+        low, _, high = text.partition("..")
+        result = f"{low.strip()}..{high.strip()}"
+    elif colon and parse_number(tolerance) != 0:
+        result = f"{value.strip()} ± {tolerance.strip()}"
+    else:
+        result = value.strip()
+    return result if parse_accepted_number(result) is not None else None
+
+
 def _apply_option_ids(draft: QuestionDraft, ids: Any) -> None:
     """Ids from a Frontline export comment, when they fit this question."""
     if not isinstance(ids, list) or len(ids) != len(draft.options):
@@ -307,78 +353,6 @@ def _split_title(markdown: str, name: str) -> tuple[str, str]:
     return " ".join(head.split()), rest.strip()
 
 
-def quiz_to_gift(fields: dict[str, Any], body: QuizBody, path: str) -> tuple[str, list[Problem]]:
-    """GIFT text for a parsed quiz file, plus warnings about what Moodle cannot keep."""
-    warnings: list[Problem] = []
-    settings = {k: fields[k] for k in ("title", *SHARED_SETTINGS) if fields.get(k) is not None}
-    out = [
-        f"// Exported from the Frontline quiz '{fields['id']}'.",
-        meta_comment(QUIZ_META_PREFIX, settings),
-        f"$CATEGORY: $course$/{fields['id']}",
-        "",
-    ]
-    cases = {c.id: c for c in body.cases}
-    written: set[str] = set()
-    for draft in body.questions:
-        if draft.case and draft.case in cases and draft.case not in written:
-            case = cases[draft.case]
-            out += [
-                meta_comment(META_PREFIX, {"case": case.id}),
-                f"::{escape(case.title)}::[markdown]{escape(_text(case.title, case.body))}",
-                "",
-            ]
-            written.add(case.id)
-        out += [_export_question(draft, path, warnings), ""]
-    return "\n".join(out), warnings
-
-
-def _text(title: str, body: str) -> str:
-    return title + ("\n\n" + body if body.strip() else "")
-
-
-def _export_question(draft: QuestionDraft, path: str, warnings: list[Problem]) -> str:
-    meta: dict[str, Any] = {
-        "id": draft.id,
-        "type": draft.kind,
-        "points": draft.points,
-        "case": draft.case,
-        "options": [o.id for o in draft.options],
-    }
-    head = f"::{escape(draft.title)}::[markdown]{escape(_text(draft.title, draft.body))}"
-    general = f"\t####{escape(draft.general_feedback)}\n" if draft.general_feedback.strip() else ""
-    if draft.kind == TRUEFALSE:
-        by_id = {o.id: o for o in draft.options}
-        truth = by_id["true"].mark == "x"
-        right, wrong = (by_id["true"], by_id["false"]) if truth else (by_id["false"], by_id["true"])
-        meta["labels"] = {o.id: o.text for o in draft.options}
-        answer = f"{{{'TRUE' if truth else 'FALSE'}#{escape(wrong.feedback)}#{escape(right.feedback)}"
-        answer += f"{general.strip()}}}"
-        return "\n".join([meta_comment(META_PREFIX, meta), head + answer])
-    lines = [meta_comment(META_PREFIX, meta), head + "{"]
-    if draft.kind == MATCHING:
-        meta["feedback"] = {o.id: o.feedback for o in draft.options if o.feedback.strip()}
-        lines[0] = meta_comment(META_PREFIX, meta)
-        if meta["feedback"]:
-            message = N_("Moodle keeps no feedback per matching item; only the general feedback")
-            warnings.append(Problem(path, draft.line, message))
-        lines += [f"\t={escape(o.left)} -> {escape(o.text)}" for o in draft.options]
-    else:
-        correct = sum(1 for o in draft.options if o.mark == "x")
-        for option in draft.options:
-            prefix = _prefix(draft.kind, option.mark == "x", correct)
-            feedback = f"#{escape(option.feedback)}" if option.feedback.strip() else ""
-            lines.append(f"\t{prefix}{escape(option.text)}{feedback}")
-    return "\n".join(lines) + "\n" + general + "}"
-
-
-def _prefix(kind: str, is_correct: bool, correct: int) -> str:
-    if kind == SINGLE:
-        return "=" if is_correct else "~"
-    share = 100 / max(correct, 1)
-    weight = f"{share:.5f}".rstrip("0").rstrip(".")
-    return f"~%{weight}%" if is_correct else f"~%-{weight}%"
-
-
 def import_gift_file(source: Path, out: Path, module: str | None = None, title: str | None = None) -> ImportResult:
     """Read a GIFT file and convert it for the quiz file `out` (named QUIZ-ID.LANG.md)."""
     shown = display_path(source)
@@ -386,20 +360,15 @@ def import_gift_file(source: Path, out: Path, module: str | None = None, title: 
     if not match or match["lang"] not in LANGUAGES or check_id(match["stem"]):
         message = N_("the output file must be named QUIZ-ID.uk.md or QUIZ-ID.en.md")
         return ImportResult(None, 0, [Problem(str(out), 1, message)])
-    text, problems = decode_gift(source.read_bytes(), shown)
+    return import_gift_bytes(source.read_bytes(), shown, match["stem"], match["lang"], module, title)
+
+
+def import_gift_bytes(
+    raw: bytes, shown: str, quiz_id: str, lang: str, module: str | None = None, title: str | None = None
+) -> ImportResult:
+    """Decode, read and convert GIFT bytes; problems name `shown`. The CLI and the browser's
+    import both come through here, so they convert alike."""
+    text, problems = decode_gift(raw, shown)
     if text is None:
         return ImportResult(None, 0, problems)
-    gift = read_gift(text, shown)
-    return gift_to_quiz(gift, shown, match["stem"], match["lang"], module, title)
-
-
-def export_quiz_file(path: Path) -> tuple[str | None, list[Problem], list[Problem]]:
-    """GIFT text for one quiz file, or None and the file's problems when it is broken."""
-    source, problems = read_source(path)
-    if source is None:
-        return None, problems, []
-    quiz_file = parse_quiz_file(parse_variant(source, QUIZ_FIELDS, False))
-    if quiz_file.variant.problems:
-        return None, quiz_file.variant.problems, []
-    text, warnings = quiz_to_gift(quiz_file.variant.fields, quiz_file.body, source.path)
-    return text, [], warnings
+    return gift_to_quiz(read_gift(text, shown), shown, quiz_id, lang, module, title)

@@ -23,7 +23,18 @@ from course.problems import N_, Problem
 from course.quizzes.loader import QUIZ_FIELDS, parse_quiz_file
 from course.quizzes.parser import OptionDraft, QuestionDraft, QuizBody
 from course.quizzes.scoring import grade_question
-from course.quizzes.types import MATCHING, MULTIPLE, SINGLE, TRUEFALSE, Option, Question, Response
+from course.quizzes.typed import OTHER, accepted_ranges
+from course.quizzes.types import (
+    MATCHING,
+    MULTIPLE,
+    NUMERICAL,
+    SINGLE,
+    TRUEFALSE,
+    TYPED_KINDS,
+    Option,
+    Question,
+    Response,
+)
 
 # The limits below are documented in docs/authoring.md; change both together.
 LONGEST_SHARE_LIMIT = Fraction(40, 100)  # keyed option is the longest in at most 40 % of questions
@@ -158,6 +169,9 @@ def _question_warnings(path: str, question: QuestionDraft) -> list[Problem]:
                 "options that practitioners really choose, or mark fewer options correct"
             )
             found.append(Problem(path, question.line, message, {"id": question.id, "percent": _percent(score)}))
+    if question.kind in TYPED_KINDS:
+        found.extend(_typed_warnings(path, question))
+        return found
     for option in question.options:
         found.extend(_option_warnings(path, question, option))
     if question.kind == MATCHING and not any(_has_pointer(o.feedback) for o in question.options):
@@ -170,6 +184,24 @@ _NO_POINTER = N_(
     "the feedback of '{id}' sends the learner nowhere: add a link to the lesson that teaches it "
     "([the lesson](lesson:lesson-id)) or the source it rests on ([S1])"
 )
+
+
+def _typed_warnings(path: str, question: QuestionDraft) -> list[Problem]:
+    """The feedback for a wrong answer teaches: it points somewhere. An exact decimal answer
+    needs the question to say how to round, or a tolerance."""
+    found: list[Problem] = []
+    other = " ".join(o.feedback for o in question.options if o.mark == OTHER)
+    if other.strip() and not _has_pointer(other) and not _has_pointer(question.general_feedback):
+        found.append(Problem(path, question.line, _NO_POINTER, {"id": question.id}))
+    if question.kind == NUMERICAL:
+        exact = [r for r in accepted_ranges(question) if r is not None and r[0] == r[1] and r[0].denominator != 1]
+        if exact:
+            message = N_(
+                "the question '{id}' accepts only exactly {value}: a learner who rounds differently is marked wrong; "
+                "give a tolerance (3.14 ± 0.01) or a range (3.1..3.2), or say in the question how to round"
+            )
+            found.append(Problem(path, question.line, message, {"id": question.id, "value": float(exact[0][0])}))
+    return found
 
 
 def _option_warnings(path: str, question: QuestionDraft, option: OptionDraft) -> list[Problem]:

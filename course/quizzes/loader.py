@@ -1,8 +1,9 @@
 """Load every quiz file under `quizzes/` into Quiz objects, collecting every problem.
 
 Core module: standard library, course.content's loader (reading, front matter, grouping,
-hashing) and this package's core. Entry point: `load_quizzes(quizzes_dir, modules)`, called by
-`course.content.catalog.build_catalog`. A quiz with any problem, in either language, is left
+hashing) and this package's core. Entry point: `load_quiz_sources(sources, modules)`, called by
+`course.content.catalog.build_catalog_from_files`; `load_quizzes(quizzes_dir, modules)` reads a
+folder first. A quiz with any problem, in either language, is left
 out; the others load. Problems are `Problem(path, line, message, params)` for a course admin.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from course.content.loader import (
+    SourceFile,
     Variant,
     content_hash,
     group_by_id,
@@ -22,12 +24,13 @@ from course.content.loader import (
     read_directory,
 )
 from course.content.types import LANGUAGES, Module
-from course.frontmatter import Field, check_id, positive, split_front_matter
+from course.frontmatter import Field, check_id, positive
 from course.problems import N_, Problem
 from course.quizzes.build import build_quiz, check_links
 from course.quizzes.parser import QuizBody, parse_body
 from course.quizzes.question_types import REGISTRY, question_type
-from course.quizzes.types import GRADING_METHODS, REVIEW_MODES, Quiz
+from course.quizzes.typed import parity_problems
+from course.quizzes.types import GRADING_METHODS, REVIEW_MODES, TYPED_KINDS, Quiz
 
 
 def _pass_mark(value: Any) -> str | None:
@@ -88,6 +91,13 @@ class QuizFile:
 def load_quizzes(quizzes_dir: Path, modules: dict[str, Module]) -> tuple[dict[str, Quiz], list[Problem]]:
     """Every quiz under `quizzes_dir` that has no problem, plus every problem found."""
     sources, problems = read_directory(quizzes_dir)
+    quizzes, found = load_quiz_sources(sources, modules)
+    return quizzes, problems + found
+
+
+def load_quiz_sources(sources: list[SourceFile], modules: dict[str, Module]) -> tuple[dict[str, Quiz], list[Problem]]:
+    """Every quiz of these decoded files that has no problem, plus every problem found."""
+    problems: list[Problem] = []
     files = [_parse_file(parse_variant(source, QUIZ_FIELDS, False)) for source in sources]
     for quiz_file in files:
         _check_settings(quiz_file, modules)
@@ -116,8 +126,7 @@ def parse_quiz_file(variant: Variant) -> QuizFile:
 def _parse_file(variant: Variant) -> QuizFile:
     if not variant.fields:  # the front matter itself is broken; its problem is recorded
         return QuizFile(variant, QuizBody(), {})
-    key_lines = split_front_matter(variant.source.text).lines
-    quiz_file = QuizFile(variant, parse_body(variant.intro, variant.body_line), key_lines)
+    quiz_file = QuizFile(variant, parse_body(variant.intro, variant.body_line), variant.key_lines)
     for line, message, params in quiz_file.body.problems:
         quiz_file.add(line, message, **params)
     _check_questions(quiz_file)
@@ -140,11 +149,10 @@ def _check_questions(quiz_file: QuizFile) -> None:
             message = N_("the case '{case}' does not exist in this file: start it with '# Title {{#{case}}}' above")
             quiz_file.add(draft.line, message, case=draft.case)
         if draft.kind and draft.kind not in REGISTRY:
-            quiz_file.add(
-                draft.line,
-                N_("unknown question type '{type}': use single, multiple, truefalse or matching"),
-                type=draft.kind,
+            message = N_(
+                "unknown question type '{type}': use single, multiple, truefalse, matching, shortanswer or numerical"
             )
+            quiz_file.add(draft.line, message, type=draft.kind)
         elif draft.kind:
             for line, message, params in question_type(draft.kind).check(draft):
                 quiz_file.add(line, message, **params)
@@ -230,6 +238,10 @@ def _compare_question(quiz_file: QuizFile, mine: Any, theirs: Any, other: str) -
             quiz_file.add(
                 mine.line, N_("the question '{id}': '{key}' differs from {other}"), id=mine.id, key=key, other=other
             )
+    if mine.kind in TYPED_KINDS:  # accepted answers are text, not ids: short-answer lists may differ
+        for line, message, params in parity_problems(mine, theirs):
+            quiz_file.add(line, message, other=other, **params)
+        return
     if [o.id for o in mine.options] != [o.id for o in theirs.options]:
         quiz_file.add(mine.line, N_("the question '{id}': the option ids differ from {other}"), id=mine.id, other=other)
         return

@@ -18,6 +18,9 @@ CHOICE = re.compile(r"^- \[(?P<mark>[ xX])\](?P<text>.*?)(?:\{#(?P<id>[^{}]*)\})
 DISTRACTOR = re.compile(r"^-\s*=>\s*(?P<right>.*?)\s*(?:\{#(?P<id>[^{}]*)\})?\s*$")
 MATCH_ITEM = re.compile(r"^-\s*(?P<left>.*?)\s*(?:\{#(?P<id>[^{}]*)\})?\s*=>\s*(?P<right>.*?)\s*$")
 ENDS_WITH_ID = re.compile(r"^- .*\{#[^{}]*\}\s*$")
+# Typed kinds (short answer, numerical): `- = accepted answer` and `- *` (any other answer).
+TYPED = re.compile(r"^- (?:(?P<accepted>=)\s*(?P<text>.*?)|(?P<other>\*)(?P<rest>(?:\s+.*)?))\s*$")
+TYPED_KINDS = ("shortanswer", "numerical")  # course.quizzes.types; the parser stays free of imports
 QUESTION_KEYS = ("type", "points", "case")
 
 # A problem found while parsing: (line, message template, params).
@@ -32,7 +35,7 @@ class OptionDraft:
     text: str
     feedback: str
     line: int
-    mark: str | None = None  # "x" or " " for choices; None for matching items
+    mark: str | None = None  # "x" or " " for choices; "=" or "*" for typed answers; None for matching items
     left: str = ""
 
 
@@ -131,11 +134,16 @@ def _is_option_line(line: str, kind: str) -> bool:
         return False
     if CHOICE.match(line) or ENDS_WITH_ID.match(line):
         return True
+    if kind in TYPED_KINDS and TYPED.match(line):
+        return True
     return kind == "matching" and "=>" in line
 
 
 def _parse_option(state: _State, line: str, number: int, kind: str) -> OptionDraft:
     problems = state.body.problems
+    if kind in TYPED_KINDS and (typed := TYPED.match(line)):
+        text = typed["text"] if typed["accepted"] else typed["rest"]
+        return OptionDraft("", text.strip(), "", number, typed["accepted"] or typed["other"])
     if match := CHOICE.match(line):
         option = OptionDraft(match["id"] or "", match["text"].strip(), "", number, match["mark"].lower())
     elif match := (DISTRACTOR.match(line) or MATCH_ITEM.match(line)):
@@ -202,7 +210,9 @@ def _read_question_attrs(question: QuestionDraft, tokens: list[str], problems: l
         question.attr_lines[key] = value
     question.kind = question.attr_lines.get("type", "")
     if not question.kind and question.id:
-        message = N_("the question '{id}' has no type: add type=single, multiple, truefalse or matching")
+        message = N_(
+            "the question '{id}' has no type: add type=single, multiple, truefalse, matching, shortanswer or numerical"
+        )
         problems.append((number, message, {"id": question.id}))
     points = question.attr_lines.get("points", "1")
     if not points.isascii() or not points.isdigit() or not 1 <= int(points) <= 100:

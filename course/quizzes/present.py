@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from course.content.types import pick
 from course.quizzes.drawing import DrawnQuestion
-from course.quizzes.types import MATCHING, Question, Response
+from course.quizzes.typed import MAX_NUMBER, MAX_SHORT_ANSWER, NOT_A_NUMBER, is_not_a_number, matched_answer
+from course.quizzes.types import MATCHING, NUMERICAL, TYPED_KINDS, Question, Response
 
 PAGE_SIZE = 5
 
@@ -45,6 +46,9 @@ class AskedQuestion:
     case_html: str = ""
     options: tuple[AskedOption, ...] = ()
     prompts: tuple[AskedPrompt, ...] = ()
+    text: str = ""  # typed kinds: what the learner typed so far
+    maxlength: int = 0  # typed kinds: the field's limit (course.quizzes.typed)
+    error: str = ""  # an English template for the page to translate: a typed number that is not one
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,9 @@ class ReviewedQuestion:
     general_feedback: str = ""
     prompts: tuple[tuple[str, str, str, bool, str], ...] = field(default=())
     # prompts: (left html, chosen answer html, right answer html, is right, feedback)
+    typed: str = ""  # typed kinds: the learner's text, shown escaped
+    typed_feedback: str = ""  # the feedback of the accepted answer typed, or for any other answer
+    accepted: tuple[str, ...] = ()  # the accepted answers in the reader's language, for the reveal
 
 
 def page_count(drawn: Sequence[DrawnQuestion]) -> int:
@@ -124,9 +131,31 @@ def asked_page(
                 case_html,
                 options,
                 prompts,
+                *_typed_field(q, response),
             )
         )
     return result
+
+
+def _typed_field(question: Question, response: Response) -> tuple[str, int, str]:
+    """Text, maxlength and error of a typed-answer field; nothing for the other kinds."""
+    if question.kind not in TYPED_KINDS:
+        return "", 0, ""
+    limit = MAX_NUMBER if question.kind == NUMERICAL else MAX_SHORT_ANSWER
+    return response.text, limit, NOT_A_NUMBER if is_not_a_number(question, response) else ""
+
+
+def _typed_review(question: Question, response: Response, lang: str) -> tuple[str, str, tuple[str, ...]]:
+    """The learner's text, the feedback it earns, and the accepted answers to reveal."""
+    if question.kind not in TYPED_KINDS:
+        return "", "", ()
+    matched = matched_answer(question, response.text, lang) if response.text else None
+    answers = question.accepted.get(lang) or next(iter(question.accepted.values()), ())
+    if matched is None:
+        return response.text, pick(question.other_feedback_html, lang), tuple(a.text for a in answers)
+    # Authors explain a right answer once, under the first accepted answer: the variants share it.
+    feedback = matched.feedback_html or next((a.feedback_html for a in answers if a.feedback_html), "")
+    return response.text, feedback, tuple(a.text for a in answers)
 
 
 def reviewed(
@@ -176,6 +205,7 @@ def reviewed(
                 options,
                 pick(q.general_feedback_html, lang),
                 prompts,
+                *_typed_review(q, response, lang),
             )
         )
     return out

@@ -1,8 +1,8 @@
 """The question-type registry: how each kind is checked when authored, validated and graded.
 
-Core module: standard library only. Adding a kind means one class here and one template
-partial; nothing else branches on the kind. Grading is deterministic and exact (fractions),
-so re-scoring a stored attempt always gives the same result.
+Core module: standard library only. Adding a kind means one class here (or in a module of
+its own, like course.quizzes.typed) and its part of the attempt and review templates.
+Grading is deterministic and exact (fractions), so re-scoring a stored attempt always gives the same result.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import ClassVar, Protocol
 
 from course.problems import N_
 from course.quizzes.parser import Found, QuestionDraft
+from course.quizzes.typed import NO_OTHER_FEEDBACK, Numerical, ShortAnswer
 from course.quizzes.types import (
     MATCHING,
     MULTIPLE,
@@ -23,6 +24,16 @@ from course.quizzes.types import (
 )
 
 MAX_OPTIONS = 20
+NO_OPTION_FEEDBACK = N_(
+    "the option '{id}' has no feedback: explain under it, indented by two spaces, why it is right or wrong "
+    "and on what source"
+)
+NO_MATCHING_FEEDBACK = N_(
+    "the matching question '{id}' needs feedback: under each item, or as general feedback starting with '>'"
+)
+# Missing feedback keeps a quiz from learners, but not from Moodle: GIFT export (and import)
+# report these as warnings, so a file `import-gift` just wrote can be exported again.
+FEEDBACK_PROBLEMS = frozenset({NO_OPTION_FEEDBACK, NO_MATCHING_FEEDBACK, NO_OTHER_FEEDBACK})
 
 
 class QuestionType(Protocol):
@@ -68,11 +79,7 @@ class _ChoiceType:
                 message = N_("in a {kind} question each option starts with '- [x]' or '- [ ]'")
                 found.append((option.line, message, {"kind": self.name}))
             elif not option.feedback.strip():
-                message = N_(
-                    "the option '{id}' has no feedback: explain under it, indented by "
-                    "two spaces, why it is right or wrong and on what source"
-                )
-                found.append((option.line, message, {"id": option.id}))
+                found.append((option.line, NO_OPTION_FEEDBACK, {"id": option.id}))
         correct = sum(1 for o in draft.options if o.mark == "x")
         found.extend(self.check_correct(draft, correct))
         return found
@@ -178,10 +185,7 @@ class Matching:
             message = N_("the matching question '{id}' has the same right side twice")
             found.append((draft.line, message, {"id": draft.id}))
         if any(not o.feedback.strip() for o in prompts) and not draft.general_feedback.strip():
-            message = N_(
-                "the matching question '{id}' needs feedback: under each item, or as general feedback starting with '>'"
-            )
-            found.append((draft.line, message, {"id": draft.id}))
+            found.append((draft.line, NO_MATCHING_FEEDBACK, {"id": draft.id}))
         return found
 
     def validate(self, question: Question, response: Response) -> str | None:
@@ -207,7 +211,9 @@ class Matching:
         )
 
 
-REGISTRY: dict[str, QuestionType] = {t.name: t for t in (SingleChoice(), MultipleChoice(), TrueFalse(), Matching())}
+REGISTRY: dict[str, QuestionType] = {
+    t.name: t for t in (SingleChoice(), MultipleChoice(), TrueFalse(), Matching(), ShortAnswer(), Numerical())
+}
 
 
 def question_type(kind: str) -> QuestionType:

@@ -10,10 +10,11 @@ result nor the review, and ten thousand attempts do not store ten thousand copie
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from fractions import Fraction
 from typing import Any
 
 from course.quizzes.drawing import DrawnQuestion
-from course.quizzes.types import Case, Option, Question, Response
+from course.quizzes.types import Accepted, Case, Option, Question, Response
 
 SNAPSHOT_VERSION = 2
 
@@ -39,6 +40,40 @@ def question_to_json(q: Question) -> dict[str, Any]:
             }
             for o in q.options
         ],
+        **_typed_to_json(q),
+    }
+
+
+def _typed_to_json(q: Question) -> dict[str, Any]:
+    """Typed kinds only (older snapshots have neither key): accepted answers per language."""
+    if not q.accepted:
+        return {}
+    accepted = {
+        lang: [
+            {"text": a.text, "feedback": a.feedback_html, "low": _fraction(a.low), "high": _fraction(a.high)}
+            for a in answers
+        ]
+        for lang, answers in q.accepted.items()
+    }
+    return {"accepted": accepted, "other_feedback": dict(q.other_feedback_html)}
+
+
+def _fraction(value: Fraction | None) -> str | None:
+    return None if value is None else f"{value.numerator}/{value.denominator}"
+
+
+def _accepted_from_json(data: Mapping[str, Any]) -> dict[str, tuple[Accepted, ...]]:
+    return {
+        lang: tuple(
+            Accepted(
+                a["text"],
+                a.get("feedback", ""),
+                None if a.get("low") is None else Fraction(a["low"]),
+                None if a.get("high") is None else Fraction(a["high"]),
+            )
+            for a in answers
+        )
+        for lang, answers in data.items()
     }
 
 
@@ -57,6 +92,8 @@ def question_from_json(item: Mapping[str, Any]) -> Question:
         general_feedback_html=item["general_feedback"],
         case=Case(case["id"], case["title"], case["html"]) if case else None,
         quiz_id=item.get("quiz", ""),
+        accepted=_accepted_from_json(item.get("accepted") or {}),
+        other_feedback_html=item.get("other_feedback") or {},
     )
 
 
@@ -82,7 +119,11 @@ def from_snapshot(data: Mapping[str, Any], questions: Mapping[str, Question]) ->
 def responses_to_json(responses: Mapping[str, Response]) -> dict[str, Any]:
     """Responses as plain data: lists sorted so equal answers serialise identically."""
     return {
-        qid: {"chosen": sorted(r.chosen), "matches": [list(p) for p in r.matches]}
+        qid: {
+            "chosen": sorted(r.chosen),
+            "matches": [list(p) for p in r.matches],
+            **({"text": r.text} if r.text else {}),
+        }
         for qid, r in sorted(responses.items())
         if not r.is_empty
     }
@@ -91,5 +132,6 @@ def responses_to_json(responses: Mapping[str, Response]) -> dict[str, Any]:
 def responses_from_json(data: Mapping[str, Any] | None) -> dict[str, Response]:
     result: dict[str, Response] = {}
     for qid, item in (data or {}).items():
-        result[qid] = Response.of(item.get("chosen", ()), dict(map(tuple, item.get("matches", ()))))
+        matches = dict(map(tuple, item.get("matches", ())))
+        result[qid] = Response.of(item.get("chosen", ()), matches, str(item.get("text", "")))
     return result

@@ -16,6 +16,9 @@ SINGLE = "single"
 MULTIPLE = "multiple"
 TRUEFALSE = "truefalse"
 MATCHING = "matching"
+SHORT_ANSWER = "shortanswer"
+NUMERICAL = "numerical"
+TYPED_KINDS = (SHORT_ANSWER, NUMERICAL)  # the learner types the answer instead of choosing it
 
 GRADING_METHODS = ("highest", "latest", "first")
 REVIEW_MODES = ("full", "feedback", "score")
@@ -53,6 +56,19 @@ class Option:
 
 
 @dataclass(frozen=True, slots=True)
+class Accepted:
+    """A typed answer that earns the marks: a text (short answer) or numbers low..high (numerical).
+
+    `text` is what the author wrote, shown when the review reveals the answer.
+    """
+
+    text: str
+    feedback_html: str = ""
+    low: Fraction | None = None
+    high: Fraction | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Case:
     """A scenario text shared by several questions."""
 
@@ -72,6 +88,10 @@ class Question:
     general_feedback_html: Texts = field(default_factory=dict)
     case: Case | None = None
     quiz_id: str = ""
+    # Typed kinds only: the accepted answers per language (short-answer lists may differ by
+    # language; numerical values are the same in each), and the feedback for any other answer.
+    accepted: Mapping[str, tuple[Accepted, ...]] = field(default_factory=dict)
+    other_feedback_html: Texts = field(default_factory=dict)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -123,22 +143,28 @@ class Response:
     """What a learner answered to one question.
 
     `chosen` holds option ids (single, multiple, true/false); `matches` holds pairs
-    (prompt item id, chosen item id) for matching, sorted so equal answers compare equal.
+    (prompt item id, chosen item id) for matching, sorted so equal answers compare equal;
+    `text` holds what the learner typed (short answer, numerical), as typed but for the
+    surrounding spaces, so the review shows it and a re-grade reads the same text.
     """
 
     chosen: frozenset[str] = frozenset()
     matches: tuple[tuple[str, str], ...] = ()
+    text: str = ""
 
     @classmethod
     def of(
-        cls, chosen: set[str] | frozenset[str] | tuple[str, ...] = (), matches: Mapping[str, str] | None = None
+        cls,
+        chosen: set[str] | frozenset[str] | tuple[str, ...] = (),
+        matches: Mapping[str, str] | None = None,
+        text: str = "",
     ) -> Response:
         """Build a response in canonical form."""
-        return cls(frozenset(chosen), tuple(sorted((matches or {}).items())))
+        return cls(frozenset(chosen), tuple(sorted((matches or {}).items())), text.strip())
 
     @property
     def is_empty(self) -> bool:
-        return not self.chosen and not self.matches
+        return not self.chosen and not self.matches and not self.text
 
     def match_map(self) -> dict[str, str]:
         return dict(self.matches)

@@ -22,6 +22,7 @@ from course.errors import handle_csrf_error
 from course.extensions import db
 from course.i18n import current_language, local_time
 from course.quizzes import services
+from course.quizzes.drawing import DrawnQuestion
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
     AttemptNotFound,
@@ -33,7 +34,8 @@ from course.quizzes.errors import (
 )
 from course.quizzes.forms import AttemptPost, StartForm, parse_answers, read_attempt_post
 from course.quizzes.models import FINISHED, QuizAttempt
-from course.quizzes.present import asked_page, clamp_page, page_count, page_of, reviewed
+from course.quizzes.present import PAGE_SIZE, asked_page, clamp_page, page_count, page_of, reviewed
+from course.quizzes.typed import NOT_A_NUMBER, first_not_a_number
 from course.quizzes.types import Quiz, Response
 from course.security import CARRIED_FORM, CARRIED_MAX, keeps_work_when_expired
 from course.unit_of_work import reads, writes, writes_late
@@ -214,6 +216,9 @@ def save(public_id: str):
     page, action = form.page, form.action
     try:
         _store(attempt, form, submit=action == "submit")
+    except NotANumber as typo:  # saved, not submitted: the learner corrects it on its page
+        flash(_("Question %(number)s: %(error)s", number=typo.index + 1, error=_(NOT_A_NUMBER)), "error")
+        return redirect(url_for(".attempt", public_id=public_id, page=typo.index // PAGE_SIZE), 303)
     except AttemptAlreadySubmitted as done:
         flash(_(done.message), "info")
         return redirect(url_for(".result", public_id=public_id), 303)
@@ -230,13 +235,40 @@ def save(public_id: str):
 def _store(attempt: QuizAttempt, form: AttemptPost, submit: bool) -> int:
     """Save (or submit) the answers posted for one page, then commit."""
     drawn = services.attempt_questions(db.session, attempt)
-    responses = parse_answers(request.form, page_of(drawn, clamp_page(drawn, form.page)))
+    page = clamp_page(drawn, form.page)
+    responses = parse_answers(request.form, page_of(drawn, page))
+    typo = _not_a_number(attempt, drawn, page, responses, form.action)
+    submit = submit and typo is None
     call = services.submit_attempt if submit else services.save_answers
     result = call(db.session, attempt, responses, form.version, utcnow())
     if submit and getattr(result, "is_passed", False):
         issue_on_completion()  # only a pass can make the learner eligible for a certificate
     db.session.commit()
+    if typo is not None:
+        raise NotANumber(typo)
     return result if isinstance(result, int) else 0
+
+
+class NotANumber(Exception):
+    """A typed number that cannot be read stops a submit (or a move to the next page)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+def _not_a_number(
+    attempt: QuizAttempt, drawn: tuple[DrawnQuestion, ...], page: int, responses: dict[str, Response], action: str
+) -> int | None:
+    """Index of the question whose typed number cannot be read: on any page for a submit, on this
+    page for "next"; None otherwise. Grading it as wrong would cost a mark for a typo."""
+    if action == "submit":
+        answers = {**services.stored_responses(attempt), **responses}
+        return first_not_a_number([d.question for d in drawn], answers)
+    if action == "next":
+        index = first_not_a_number([d.question for d in page_of(drawn, page)], responses)
+        return None if index is None else page * PAGE_SIZE + index
+    return None
 
 
 @bp.post("/attempts/<public_id>/autosave")

@@ -15,7 +15,7 @@ import yaml
 from course.quizzes.parser import CaseDraft, QuestionDraft
 
 # Lines that would otherwise start a heading or an option in the middle of a text block.
-RESERVED_START = re.compile(r"^(#|- \[[ xX]\]|-\s.*=>|- .*\{#[^{}]*\}\s*$)")
+RESERVED_START = re.compile(r"^(#|- \[[ xX]\]|-\s.*=>|- .*\{#[^{}]*\}\s*$|- =|- \*(\s|$))")
 
 
 def write_quiz(
@@ -53,7 +53,11 @@ def _question(q: QuestionDraft) -> str:
     if q.body.strip():
         lines += [_block(q.body), ""]
     for option in q.options:
-        if option.mark is None and option.left:
+        if option.mark == "=":  # typed kinds: an accepted answer
+            lines.append(f"- = {_one_line(option.text)}")
+        elif option.mark == "*":  # typed kinds: the feedback for any other answer follows
+            lines.append("- *")
+        elif option.mark is None and option.left:
             lines.append(f"- {_one_line(option.left)} {{#{option.id}}} => {_one_line(option.text)}")
         elif option.mark is None:
             lines.append(f"- => {_one_line(option.text)} {{#{option.id}}}")

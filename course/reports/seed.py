@@ -37,7 +37,7 @@ from course.quizzes.models import FINISHED, QuizAttempt
 from course.quizzes.scoring import grade_question
 from course.quizzes.services import snapshot_of, store_content
 from course.quizzes.snapshot import responses_to_json
-from course.quizzes.types import MATCHING, MULTIPLE, Question, Quiz, Response
+from course.quizzes.types import MATCHING, MULTIPLE, TYPED_KINDS, Question, Quiz, Response
 
 CHUNK = 2000
 DRAWS_PER_QUIZ = 40
@@ -79,6 +79,8 @@ def _item(question: Question) -> _Item:
     wrong = tuple(o.id for o in question.options if not o.is_correct)
     if question.kind == MATCHING:
         right = Response.of(matches={p.id: p.id for p in question.prompts})
+    elif question.kind in TYPED_KINDS:  # the first accepted answer, as a learner would type it
+        right = Response.of(text=next((a.text for answers in question.accepted.values() for a in answers), ""))
     else:
         right = Response.of(question.correct_ids)
     miskeyed = question.kind not in (MATCHING, MULTIPLE) and bool(wrong) and _unit("key" + question.id) < 0.12
@@ -95,9 +97,11 @@ def _respond(item: _Item, ability: float, attempt_number: int, rng: random.Rando
             return item.right
         return Response.of({item.wrong[0]})
     p = 1 / (1 + math.exp(-1.3 * (ability + 0.5 * attempt_number - item.difficulty)))
-    if rng.random() < p or not item.wrong and item.question.kind != MATCHING:
+    if rng.random() < p or not item.wrong and item.question.kind not in (MATCHING, *TYPED_KINDS):
         return item.right
     question = item.question
+    if question.kind in TYPED_KINDS:
+        return Response.of(text="?")
     if question.kind == MATCHING:
         prompts = [p.id for p in question.prompts]
         return Response.of(matches=dict(zip(prompts, prompts[1:] + prompts[:1], strict=True)))

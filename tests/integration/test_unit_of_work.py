@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -413,7 +415,37 @@ def case_import_undo(w: World):
 # neither covered nor listed; keep it empty.
 NOT_YET_COVERED: set[str] = set()
 
+
+def _png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (30, 90, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+def case_image_upload(w: World):
+    def send():
+        token = csrf_token(w.admin_client, "/admin/content/images")
+        form = {"csrf_token": token, "file": (io.BytesIO(_png()), "map.png")}
+        return w.admin_client.post("/admin/content/images", data=form, content_type="multipart/form-data")
+
+    return send
+
+
+def case_gift_confirm(w: World):
+    token = csrf_token(w.admin_client, "/admin/content/gift")
+    gift = b"::Q:: Is consent relevant once a person is exploited? {FALSE}\n"
+    form = {"csrf_token": token, "file": (io.BytesIO(gift), "q.gift"), "quiz_id": "q", "lang": "en", "module": ""}
+    page = w.admin_client.post("/admin/content/gift", data=form, content_type="multipart/form-data")
+    signed = re.search(r'name="token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
+    assert signed, page.get_data(as_text=True)[:500]
+    return _post(w.admin_client, "/admin/content/gift/confirm", "/admin/content/gift", token=signed.group(1))
+
+
 CASES: dict[str, Callable[[World], Callable]] = {
+    "authoring_media.upload_image": case_image_upload,
+    "authoring_media.gift_confirm": case_gift_confirm,
     "accounts.reminders": case_reminders,
     "cohorts.create": case_cohort_create,
     "cohorts.archive": case_cohort_archive,
@@ -531,3 +563,41 @@ def test_a_failure_at_the_last_write_of_an_import_undoes_all_of_it(endpoint, ver
     assert injector.fired == 1 and response.status_code == 500
     assert injector.passed >= earlier, "the batch's write was not the last"
     assert snapshot(world.app) == before
+
+
+# -- writing commands ----------------------------------------------------------------------
+
+
+def _edited_course(app, tmp_path) -> str:
+    """The test course with one lesson changed, for an import that makes release 2."""
+    import shutil
+    from pathlib import Path
+
+    course = tmp_path / "edited"
+    shutil.copytree(Path(app.config["CONTENT_DIR"]), course)
+    lesson = course / "modules" / "01-basics.en.md"
+    lesson.write_text(lesson.read_text().replace("Text of the first lesson.", "Edited text."))
+    return str(course)
+
+
+COMMANDS: dict[str, Callable] = {
+    "content seed": lambda app, tmp_path: ["content", "seed"],
+    "content import": lambda app, tmp_path: ["content", "import", _edited_course(app, tmp_path)],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_failure_after_the_first_write_of_a_command_leaves_no_row_behind(command, app, injector, tmp_path):
+    """The content store's commands (issue 12): a release is all there or not at all."""
+    runner = app.test_cli_runner()
+    if command != "content seed":
+        assert runner.invoke(args=["content", "seed"]).exit_code == 0
+    args = COMMANDS[command](app, tmp_path)
+    before = snapshot(app)
+    injector.armed = True
+    result = runner.invoke(args=args)
+    assert injector.fired == 1, f"{command}: never reached a write"
+    assert result.exit_code != 0
+    assert snapshot(app) == before
+    assert runner.invoke(args=args).exit_code == 0  # and without the failure it writes
+    assert snapshot(app) != before

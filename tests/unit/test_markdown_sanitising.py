@@ -35,7 +35,7 @@ XSS_CORPUS = [
     "<!-- unclosed comment <script>alert(1)</script>",
     "*a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a**a*",
 ]
-DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "meta", "base", "style", "img", "svg", "math"}
+DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "meta", "base", "style", "svg", "math"}
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 
@@ -44,6 +44,8 @@ def assert_safe(html: str) -> None:
     for element in tree.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         assert tag.split("}")[-1] not in DANGEROUS_TAGS, html
+        if tag == "img":  # OUT-8: only an uploaded course image, at its /media/ URL, ever has a src
+            assert element.attrib.get("src", "/media/").startswith("/media/"), html
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), html
             compact = "".join(value.split()).lower()
@@ -64,3 +66,16 @@ def test_random_markdown_with_payloads_stays_safe_OUT_1(parts):
 def test_outbound_links_get_noopener_OUT_1():
     html = render_markdown("[site](https://example.org)")
     assert 'rel="noopener noreferrer"' in html
+
+
+def test_images_keep_a_src_only_when_it_names_an_uploaded_image_OUT_1_OUT_8():
+    def resolve(src):
+        return "/media/" + "0" * 64 + ".png" if src == "../images/map.png" else None
+
+    html = render_markdown(
+        '![Map of Ukraine](../images/map.png "Regions") ![x](../images/missing.png) <img src=https://evil/x.gif>',
+        resolve_image=resolve,
+    )
+    assert f'<img alt="Map of Ukraine" src="/media/{"0" * 64}.png" title="Regions">' in html
+    assert html.count("src=") == 1 and "evil" not in html and "missing" not in html
+    assert_safe(html)

@@ -10,13 +10,8 @@ from hypothesis import strategies as st
 
 from course.content.loader import parse_variant, read_source
 from course.quizzes.gift import decode_gift, escape, read_gift
-from course.quizzes.gift_convert import (
-    export_quiz_file,
-    gift_to_quiz,
-    import_gift_file,
-    quiz_to_gift,
-    slug,
-)
+from course.quizzes.gift_convert import gift_to_quiz, import_gift_file, slug
+from course.quizzes.gift_export import export_quiz_file, quiz_to_gift
 from course.quizzes.loader import QUIZ_FIELDS, load_quizzes, parse_quiz_file
 from course.quizzes.parser import parse_body
 
@@ -59,7 +54,7 @@ def _body(text: str):
 
 def test_gift_features_are_converted(tmp_path):
     result = _import(GIFT / "features.gift", tmp_path)
-    assert result.converted == 6
+    assert result.converted == 8
     body = _body(result.text)
     assert body.problems == []
     by_id = {q.id: q for q in body.questions}
@@ -70,6 +65,8 @@ def test_gift_features_are_converted(tmp_path):
         "matching",
         "single",
         "single",
+        "shortanswer",
+        "numerical",
     ]
     indicators = by_id["indicators"]
     assert "**control**" in indicators.title
@@ -107,9 +104,8 @@ def test_category_becomes_the_title_and_comments_are_ignored(tmp_path):
 def test_unconvertible_questions_are_listed_with_file_and_line(tmp_path):
     result = _import(GIFT / "features.gift", tmp_path)
     listed = sorted((p.line, p.render()) for p in result.problems)
-    assert [line for line, _ in listed] == [44, 46, 48]
-    assert "short-answer" in listed[0][1] and "numerical" in listed[1][1]
-    assert "essay" in listed[2][1]
+    assert [line for line, _ in listed] == [48]
+    assert "essay" in listed[0][1]
     assert all(str(p).startswith(f"{p.path}:{p.line}: ") for p in result.problems)
 
 
@@ -274,3 +270,69 @@ def test_escapes_survive_export_and_import(option, feedback):
 def test_slug_transliterates_ukrainian():
     assert slug("Ознаки торгівлі людьми") == "oznaky-torhivli-liudmy"
     assert slug("!!!") == ""
+
+
+MOODLE_TYPED = GIFT / "moodle-typed.gift"  # Moodle's own examples (question/format/gift)
+
+
+def test_moodle_short_answer_and_numerical_examples_are_converted(tmp_path):
+    result = _import(MOODLE_TYPED, tmp_path)
+    assert result.problems == [] and result.converted == 13
+    body = _body(result.text)
+    assert body.problems == []
+    accepted = {q.id: [(o.mark, o.text, o.feedback) for o in q.options] for q in body.questions}
+    assert accepted["whos-buried-in-grants-tomb"] == [("=", "no one", ""), ("=", "nobody", ""), ("*", "", "")]
+    assert accepted["when-was-ulysses-s-grant-born"][0] == ("=", "1822 ± 1", "")
+    assert accepted["what-is-the-value-of-pi-to-3-decimal-2"][0] == ("=", "3.141..3.142", "")
+    assert accepted["pi"][0] == ("=", "3.14159 ± 0.0005", "")
+    assert accepted["range"][0] == ("=", "1..5", "")
+    assert accepted["half"][0] == ("=", "3.5 ± 0.5", "")
+    assert accepted["q5"] == [("=", "3 ± 2", ""), ("*", "", "Completely wrong")]
+    assert accepted["shortanswer"] == [("=", "Frog", "Good!"), ("*", "", "Completely wrong")]
+    assert accepted["jesus-hometown"] == [("=", "Nazareth", "Yes! That's right!"), ("*", "", "")]
+
+
+def test_partial_credit_and_missing_feedback_of_typed_answers_are_warnings(tmp_path):
+    result = _import(MOODLE_TYPED, tmp_path)
+    warnings = {(w.line, w.render()) for w in result.warnings}
+    assert (20, "the answer 'Nazereth' (75%) is dropped: here an answer earns all the points or none") in warnings
+    assert (29, "the answer 'Cat' (50%) is dropped: here an answer earns all the points or none") in warnings
+    assert (4, "no feedback for a wrong answer: write it under '- *' before publishing") in warnings
+    assert not any(line == 29 and "feedback" in text for line, text in warnings)
+
+
+def test_moodle_typed_examples_survive_import_export_import(tmp_path):
+    first = _import(MOODLE_TYPED, tmp_path, "typed-quiz.en.md")
+    (tmp_path / "typed-quiz.en.md").write_text(first.text, encoding="utf-8")
+    gift, problems, warnings = export_quiz_file(tmp_path / "typed-quiz.en.md")
+    assert problems == [] and gift is not None
+    assert "\t=%100%3.141..3.142\n" in gift and "\t~#Completely wrong\n" in gift
+    assert "\t=%0%*#Completely wrong\n" in gift and "\t=%100%1822:1\n" in gift
+    (tmp_path / "again.gift").write_text(gift, encoding="utf-8")
+    second = import_gift_file(tmp_path / "again.gift", tmp_path / "typed-quiz.en.md")
+    before, after = _body(first.text).questions, _body(second.text).questions
+    assert [(q.id, q.kind, q.title, q.points) for q in after] == [(q.id, q.kind, q.title, q.points) for q in before]
+    assert [[(o.mark, o.text, o.feedback) for o in q.options] for q in after] == [
+        [(o.mark, o.text, o.feedback) for o in q.options] for q in before
+    ]
+
+
+def test_export_of_a_file_import_just_wrote_warns_about_missing_feedback(tmp_path):
+    gift = "::Elements::Match each element.{=Act -> Recruitment =Means -> Deception =Purpose -> Forced labour}\n"
+    (tmp_path / "m.gift").write_text(gift, encoding="utf-8")
+    written = import_gift_file(tmp_path / "m.gift", tmp_path / "match-quiz.en.md", module="basics")
+    assert [w.render() for w in written.warnings] == [
+        "some options have no feedback: write it before publishing ('content check' lists them)"
+    ]
+    (tmp_path / "match-quiz.en.md").write_text(written.text, encoding="utf-8")
+    exported, problems, warnings = export_quiz_file(tmp_path / "match-quiz.en.md")
+    assert problems == [] and exported is not None and "=Act -> Recruitment" in exported
+    heading = next(n for n, line in enumerate(written.text.split("\n"), start=1) if line.startswith("## "))
+    assert [(w.line, "needs feedback" in w.render()) for w in warnings] == [(heading, True)]
+
+
+def test_export_still_refuses_a_file_with_other_problems(tmp_path):
+    gift, problems, warnings = export_quiz_file(DATA / "broken" / "missing-feedback.en.md")
+    assert gift is not None and problems == [] and "'that' has no feedback" in warnings[0].render()
+    gift, problems, _ = export_quiz_file(DATA / "broken" / "two-correct-single.en.md")
+    assert gift is None and problems
