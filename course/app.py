@@ -13,7 +13,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from course import access, caches, compression, database, errors, i18n, logs, readcache, security  # noqa: F401 - database registers events
 from course.config import CONFIGS, DevelopmentConfig, resolve
 from course.content.access import EXTENSION_KEY
-from course.content.catalog import build_catalog
+from course.content.catalog import build_catalog_from_files
+from course.content.files import disk_names, read_course_files
 from course.extensions import babel, csrf, db, login_manager, migrate
 
 log = logging.getLogger("frontline.app")
@@ -52,9 +53,17 @@ def _check_cache_generation() -> None:
 
 
 def load_catalog(app: Flask) -> None:
-    """Load and render all content once; problems are logged, never raised."""
-    catalog = build_catalog(Path(app.config["CONTENT_DIR"]), Path(app.config["QUIZZES_DIR"]))
+    """Load and render the course files once; problems are logged, never raised. The first
+    request swaps in the database's current release when there is one (course/authoring/
+    serving.py): the factory itself reads no database."""
+    from course.authoring import serving
+    from course.authoring.hashes import files_hash
+
+    content_dir, quizzes_dir = Path(app.config["CONTENT_DIR"]), Path(app.config["QUIZZES_DIR"])
+    files = read_course_files(content_dir, quizzes_dir)
+    catalog = build_catalog_from_files(files, disk_names(content_dir, quizzes_dir))
     app.extensions[EXTENSION_KEY] = catalog
+    serving.init_app(app, files_hash(files))
     for problem in catalog.problems:
         log.warning("content problem: %s", problem, extra={"event": "content_problem"})
 
@@ -88,6 +97,7 @@ def _import_models() -> None:
     """Every domain's tables must be known to SQLAlchemy and Alembic."""
     from course import caches as _caches  # noqa: F401 - the cache generation row
     from course.accounts import models as _accounts  # noqa: F401
+    from course.authoring import models as _authoring  # noqa: F401
     from course.certificates import models as _certificates  # noqa: F401
     from course.cohorts import models as _cohorts  # noqa: F401
     from course.mail import models as _mail  # noqa: F401
@@ -100,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.accounts import cli as accounts_cli
     from course.accounts import views as accounts
     from course.admin import views as admin
+    from course.authoring import cli as _authoring_cli  # noqa: F401 - adds seed, import, export to `content`
     from course.certificates import cli as certificates_cli
     from course.certificates import views as certificates
     from course.cohorts import cli as cohorts_cli
@@ -118,7 +129,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (content, accounts, progress, admin, health, i18n, privacy, cohorts, mail):
         app.register_blueprint(module.bp)
-    app.cli.add_command(content_cli.cli)
+    app.cli.add_command(content_cli.cli)  # with seed, import and export from course.authoring.cli
     app.cli.add_command(accounts_cli.cli)
     app.cli.add_command(backup.backup_command)
     app.register_blueprint(quizzes.bp)

@@ -46,6 +46,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "IMPORT_MAX_CHANGED_SHARE": ("0.25", "an import may change at most this share of existing learner accounts"),
     "REPORT_SUPPRESS_BELOW": ("5", "reports show counts from 1 to this minus 1 as '< N' (small communities)"),
     "REPORT_MIN_N": ("30", "item analysis flags a question only with at least this many answers"),
+    "CONTENT_CHECK_SECONDS": ("2", "each process looks for a newly published course release at most this often"),
 }
 INT_SETTINGS = (
     "SMTP_PORT",
@@ -161,6 +162,9 @@ def resolve(config: dict, instance_path: Path, environ: dict[str, str]) -> None:
         raise ConfigError("SMTP_SECURITY must be starttls, ssl or none")
     for name in ("REPORT_SUPPRESS_BELOW", "REPORT_MIN_N"):
         config[name] = _positive(name, setting(name))
+    # Zero (look on every request) is a valid explicit value, so `setting()`'s `or` is not used.
+    check = config["CONTENT_CHECK_SECONDS"] if "CONTENT_CHECK_SECONDS" in config else setting("CONTENT_CHECK_SECONDS")
+    config["CONTENT_CHECK_SECONDS"] = _seconds("CONTENT_CHECK_SECONDS", check)
     _resolve_secret_key(config, instance_path, environ)
 
 
@@ -170,6 +174,17 @@ def _positive(name: str, value: object) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ConfigError(f"{name} must be a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def _seconds(name: str, value: object) -> float:
+    """A number of seconds, zero or more, or ConfigError naming the setting."""
+    try:
+        seconds = float(str(value).strip())
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses NaN
+        raise ConfigError(f"{name} must be a number of seconds, zero or more, not {value!r}")
+    return seconds
 
 
 def _time_zone(name: str) -> str:

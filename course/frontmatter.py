@@ -40,9 +40,10 @@ class Field:
 
 
 class FrontMatterError(Exception):
-    def __init__(self, line: int, message: str, **params: object) -> None:
+    def __init__(self, line: int, message: str, *, column: int | None = None, **params: object) -> None:
         super().__init__(message)
         self.line = line
+        self.column = column
         self.message = message
         self.params = params
 
@@ -73,7 +74,9 @@ def _parse_mapping(header: str, first_line: int) -> tuple[dict[str, Any], dict[s
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        raise FrontMatterError(line, N_("the header is not valid: {reason}"), reason=exc.problem) from None
+        column = mark.column + 1 if mark else None
+        message = N_("the header is not valid: {reason}")
+        raise FrontMatterError(line, message, column=column, reason=exc.problem) from None
     except yaml.YAMLError:
         raise FrontMatterError(first_line, N_("the header is not valid")) from None
     if node is None:
@@ -85,15 +88,17 @@ def _parse_mapping(header: str, first_line: int) -> tuple[dict[str, Any], dict[s
     constructor = yaml.SafeLoader("")
     for key_node, value_node in node.value:
         line = first_line + key_node.start_mark.line
+        column = key_node.start_mark.column + 1
         if not isinstance(key_node, yaml.ScalarNode):
-            raise FrontMatterError(line, N_("a header key must be a plain word"))
+            raise FrontMatterError(line, N_("a header key must be a plain word"), column=column)
         key = str(key_node.value)
         if key in values:
-            raise FrontMatterError(line, N_("the key '{key}' appears twice"), key=key)
+            raise FrontMatterError(line, N_("the key '{key}' appears twice"), column=column, key=key)
         try:
             values[key] = constructor.construct_object(value_node, deep=True)
         except yaml.YAMLError:
-            raise FrontMatterError(line, N_("the value of '{key}' is not valid"), key=key) from None
+            at = value_node.start_mark.column + 1
+            raise FrontMatterError(line, N_("the value of '{key}' is not valid"), column=at, key=key) from None
         key_lines[key] = line
     return values, key_lines
 
@@ -103,7 +108,8 @@ def _refuse_anchors(header: str, first_line: int) -> None:
     for event in yaml.parse(header, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             line = first_line + (event.start_mark.line if event.start_mark else 0)
-            raise FrontMatterError(line, N_("anchors and aliases (& and *) are not allowed"))
+            column = event.start_mark.column + 1 if event.start_mark else None
+            raise FrontMatterError(line, N_("anchors and aliases (& and *) are not allowed"), column=column)
 
 
 def read_fields(front: FrontMatter, fields: Sequence[Field], path: str) -> tuple[dict[str, Any], list[Problem]]:

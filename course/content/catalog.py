@@ -1,16 +1,19 @@
 """The catalog: every module, page, job aid and quiz that loaded cleanly, plus all problems.
 
-Core module. `build_catalog` is the one entry point the app factory and `content check`
-call; it renders Markdown once, here, so requests only pick pre-rendered HTML.
+Core module. `build_catalog_from_files` builds it from a course's files by path (from a
+release in the database, a draft, or the disk: course/content/files.py); `build_catalog` is
+the disk form `content check` uses. Markdown is rendered once, here, so requests only pick
+pre-rendered HTML.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from course.content.files import JOB_AIDS, MODULES, PAGES, QUIZZES, disk_names, read_course_files
 from course.content.loader import (
     MODULE_FIELDS,
     PAGE_FIELDS,
@@ -20,13 +23,13 @@ from course.content.loader import (
     group_by_id,
     minutes_to_read,
     parse_variant,
-    read_directory,
+    read_sources,
 )
 from course.content.paths import lesson_path, page_path
 from course.content.types import Lesson, Module, Page
 from course.markdown import internal_links, render_markdown
 from course.problems import N_, Problem, sort_problems
-from course.quizzes.loader import load_quizzes
+from course.quizzes.loader import load_quiz_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +58,19 @@ class Catalog:
 
 def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog:
     """Load everything under `content_dir` (and quizzes) and keep only what is problem-free."""
-    module_variants, problems = _parse_dir(content_dir / "modules", MODULE_FIELDS, True)
-    page_variants, page_problems = _parse_dir(content_dir / "pages", PAGE_FIELDS, False)
-    aid_variants, aid_problems = _parse_dir(content_dir / "job-aids", PAGE_FIELDS, False)
+    files = read_course_files(content_dir, quizzes_dir)
+    return build_catalog_from_files(files, disk_names(content_dir, quizzes_dir))
+
+
+def build_catalog_from_files(files: Mapping[str, bytes], shown: Callable[[str], str] | None = None) -> Catalog:
+    """The catalog of a course given as files by path; problems name each file as `shown(path)`
+    (by default the path itself, as the editor and `content import` show it)."""
+    names = shown or _same
+    module_variants, problems = _parse(files, MODULES, names, MODULE_FIELDS, True)
+    page_variants, page_problems = _parse(files, PAGES, names, PAGE_FIELDS, False)
+    aid_variants, aid_problems = _parse(files, JOB_AIDS, names, PAGE_FIELDS, False)
+    if not module_variants and not problems:
+        problems.append(_no_modules(names(MODULES)))
     problems += page_problems + aid_problems
     module_groups, _ = group_by_id(module_variants, "module")
     page_groups, _ = group_by_id(page_variants, "page")
@@ -77,16 +90,30 @@ def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog
     aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang))}
     for variant in module_variants + page_variants + aid_variants:
         problems.extend(variant.problems)
-    quizzes: dict[str, Any] = {}
-    if quizzes_dir is not None:
-        quizzes, quiz_problems = load_quizzes(quizzes_dir, {m.id: m for m in modules})
-        problems.extend(quiz_problems)
+    quiz_sources, quiz_problems = read_sources(files, QUIZZES, names)
+    quizzes, built_problems = load_quiz_sources(quiz_sources, {m.id: m for m in modules})
+    problems.extend(quiz_problems + built_problems)
     modules.sort(key=lambda m: (m.order, m.id))
     return Catalog(tuple(modules), pages, aids, quizzes, tuple(sort_problems(problems)))
 
 
-def _parse_dir(directory: Path, fields: tuple, split_lessons: bool) -> tuple[list[Variant], list[Problem]]:
-    sources, problems = read_directory(directory)
+def _same(path: str) -> str:
+    return path
+
+
+def _no_modules(folder: str) -> Problem:
+    """An empty or mistyped folder is a problem: a course without modules teaches nothing."""
+    message = N_(
+        "no module files found here: expected files such as 01-<module-id>.uk.md and 01-<module-id>.en.md "
+        "(is this the folder that holds modules/, pages/ and job-aids/?)"
+    )
+    return Problem(folder, 0, message)
+
+
+def _parse(
+    files: Mapping[str, bytes], folder: str, shown: Callable[[str], str], fields: tuple, split_lessons: bool
+) -> tuple[list[Variant], list[Problem]]:
+    sources, problems = read_sources(files, folder, shown)
     return [parse_variant(source, fields, split_lessons) for source in sources], problems
 
 

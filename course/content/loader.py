@@ -11,7 +11,7 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,25 +90,34 @@ def display_path(path: Path) -> str:
 
 
 def read_source(path: Path) -> tuple[SourceFile | None, list[Problem]]:
-    """Read a `.LANG.md` file as UTF-8 text with LF line endings, or say why not."""
-    shown = display_path(path)
-    match = FILE_NAME.match(path.name)
+    """Read a `.LANG.md` file from disk (course.content.files reads a whole course)."""
+    return decode_source(display_path(path), path.name, path.read_bytes())
+
+
+def decode_source(shown: str, name: str, raw: bytes) -> tuple[SourceFile | None, list[Problem]]:
+    """Decode a `.LANG.md` file's bytes as UTF-8 text with LF line endings, or say why not;
+    `shown` is its path as the author sees it, `name` its file name."""
+    match = FILE_NAME.match(name)
     if not match or match["lang"] not in LANGUAGES:
         message = N_("the file name must end in .uk.md or .en.md")
         return None, [Problem(shown, 1, message)]
-    raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         return None, [Problem(shown, 1, N_("the file is larger than 1 MB"))]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(shown, line, N_("the file is not saved as UTF-8 (invalid byte)"))]
+        line, column = _position(raw[: exc.start].decode("utf-8-sig"))
+        return None, [Problem(shown, line, N_("the file is not saved as UTF-8 (invalid byte)"), column=column)]
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Problem(shown, line, N_("the file contains a NUL character"))]
+        line, column = _position(text[: text.index("\x00")])
+        return None, [Problem(shown, line, N_("the file contains a NUL character"), column=column)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return SourceFile(shown, match["lang"], text, raw), []
+
+
+def _position(before: str) -> tuple[int, int]:
+    """Line and column (both from 1) of the character that follows `before`."""
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
 
 
 def parse_variant(source: SourceFile, fields: Iterable[Field], split_lessons: bool) -> Variant:
@@ -116,7 +125,7 @@ def parse_variant(source: SourceFile, fields: Iterable[Field], split_lessons: bo
     try:
         front = split_front_matter(source.text)
     except FrontMatterError as exc:
-        problem = Problem(source.path, exc.line, exc.message, exc.params)
+        problem = Problem(source.path, exc.line, exc.message, exc.params, exc.column)
         return Variant(source, {}, "", [], 1, [problem])
     values, problems = read_fields(front, tuple(fields), source.path)
     variant = Variant(source, values, front.body, [], front.body_start_line, problems)
@@ -217,6 +226,24 @@ def content_hash(variants: Iterable[Variant]) -> str:
 
 def minutes_to_read(html: str) -> int:
     return max(1, math.ceil(len(plain_text(html).split()) / WORDS_PER_MINUTE))
+
+
+def read_sources(
+    files: Mapping[str, bytes], folder: str, shown: Callable[[str], str]
+) -> tuple[list[SourceFile], list[Problem]]:
+    """Every `.md` file directly in `folder` of a course's files (by path), decoded, sorted."""
+    sources: list[SourceFile] = []
+    problems: list[Problem] = []
+    prefix = folder.rstrip("/") + "/"
+    for path in sorted(files):
+        name = path[len(prefix) :]
+        if not path.startswith(prefix) or "/" in name or not name.endswith(".md"):
+            continue
+        source, found = decode_source(shown(path), name, files[path])
+        problems.extend(found)
+        if source:
+            sources.append(source)
+    return sources, problems
 
 
 def read_directory(directory: Path) -> tuple[list[SourceFile], list[Problem]]:

@@ -1,8 +1,9 @@
 """Load every quiz file under `quizzes/` into Quiz objects, collecting every problem.
 
 Core module: standard library, course.content's loader (reading, front matter, grouping,
-hashing) and this package's core. Entry point: `load_quizzes(quizzes_dir, modules)`, called by
-`course.content.catalog.build_catalog`. A quiz with any problem, in either language, is left
+hashing) and this package's core. Entry point: `load_quiz_sources(sources, modules)`, called by
+`course.content.catalog.build_catalog_from_files`; `load_quizzes(quizzes_dir, modules)` reads a
+folder first. A quiz with any problem, in either language, is left
 out; the others load. Problems are `Problem(path, line, message, params)` for a course admin.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from course.content.loader import (
+    SourceFile,
     Variant,
     content_hash,
     group_by_id,
@@ -88,6 +90,13 @@ class QuizFile:
 def load_quizzes(quizzes_dir: Path, modules: dict[str, Module]) -> tuple[dict[str, Quiz], list[Problem]]:
     """Every quiz under `quizzes_dir` that has no problem, plus every problem found."""
     sources, problems = read_directory(quizzes_dir)
+    quizzes, found = load_quiz_sources(sources, modules)
+    return quizzes, problems + found
+
+
+def load_quiz_sources(sources: list[SourceFile], modules: dict[str, Module]) -> tuple[dict[str, Quiz], list[Problem]]:
+    """Every quiz of these decoded files that has no problem, plus every problem found."""
+    problems: list[Problem] = []
     files = [_parse_file(parse_variant(source, QUIZ_FIELDS, False)) for source in sources]
     for quiz_file in files:
         _check_settings(quiz_file, modules)

@@ -23,6 +23,8 @@ CORE = [
     "course.content.paths",
     "course.content.loader",
     "course.content.catalog",
+    "course.content.files",
+    "course.authoring.hashes",
     "course.content.job_aids",
     "course.progress.rules",
     "course.accounts.passwords",
