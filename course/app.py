@@ -111,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.accounts import views as accounts
     from course.admin import views as admin
     from course.authoring import cli as _authoring_cli  # noqa: F401 - adds seed, import, export to `content`
+    from course.authoring import views as authoring
     from course.certificates import cli as certificates_cli
     from course.certificates import views as certificates
     from course.cohorts import cli as cohorts_cli
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.reports import cli as reports_cli
     from course.reports import views as reports
 
-    for module in (content, accounts, progress, admin, health, i18n, privacy, cohorts, mail):
+    for module in (content, accounts, progress, admin, authoring, health, i18n, privacy, cohorts, mail):
         app.register_blueprint(module.bp)
     app.cli.add_command(content_cli.cli)  # with seed, import and export from course.authoring.cli
     app.cli.add_command(accounts_cli.cli)

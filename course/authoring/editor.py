@@ -10,16 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from course.authoring import services as store
 from course.authoring.diff import Diff, diff_texts
 from course.authoring.files import LANGUAGES, Entry, as_text, entries, from_form, path_for, same_text
+from course.authoring.hashes import files_hash
 from course.authoring.ids import IdInUse, ids_taken_away
 from course.authoring.models import ContentRelease, ContentRevision
 from course.authoring.skeletons import NewEntry
+from course.caches import LRU
+from course.content.catalog import Catalog, build_catalog_from_files
 from course.problems import Problem
+
+# The draft's catalog per exact set of files: every editor page and preview shows the draft's
+# problems, and building the whole course takes a noticeable moment; a save changes the key.
+_DRAFTS: LRU[str, Catalog] = LRU(4)
+
+
+def draft_catalog(session: Session) -> Catalog:
+    """The draft built as learners would get it (store.check_draft), kept per draft content."""
+    files = store.draft_files(session)
+    return _DRAFTS.get_or_make(files_hash(files), lambda: build_catalog_from_files(files))
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +48,7 @@ def overview(session: Session) -> Overview:
     draft = store.draft_files(session)
     release = store.current_release(session)
     released = store.release_files(session) if release is not None else {}
-    problems = tuple(store.check_draft(session).problems)
+    problems = tuple(draft_catalog(session).problems)
     return Overview(entries(draft, released, problems), release, problems)
 
 
@@ -63,7 +77,14 @@ class Posted:
 
 
 def save_entry(
-    session: Session, kind: str, stem: str, posted: Mapping[str, Posted], *, author_id: int, message: str = ""
+    session: Session,
+    kind: str,
+    stem: str,
+    posted: Mapping[str, Posted],
+    *,
+    author_id: int,
+    message: str = "",
+    now: datetime | None = None,
 ) -> list[ContentRevision]:
     """Save each changed language file of one entry as a new revision; all or nothing.
 
@@ -86,24 +107,34 @@ def save_entry(
         try:
             saved.append(
                 store.save_revision(
-                    session, path, data, author_id=author_id, base_revision_id=posted[lang].base_revision_id, message=message
+                    session,
+                    path,
+                    data,
+                    author_id=author_id,
+                    base_revision_id=posted[lang].base_revision_id,
+                    message=message,
+                    now=now,
                 )
             )
         except store.StaleRevision as stale:
             theirs = stale.current
-            conflicts.append(Conflict(lang, path, theirs, diff_texts(as_text(theirs.data if theirs else None), as_text(data))))
+            conflicts.append(
+                Conflict(lang, path, theirs, diff_texts(as_text(theirs.data if theirs else None), as_text(data)))
+            )
     if conflicts:
         raise SaveRefused(conflicts=conflicts)
     return saved
 
 
-def create_entry(session: Session, new: NewEntry, *, author_id: int) -> list[ContentRevision]:
+def create_entry(
+    session: Session, new: NewEntry, *, author_id: int, now: datetime | None = None
+) -> list[ContentRevision]:
     """Save a skeleton's files as new revisions; refused when a file of that name exists."""
     existing = [path for path in new.files if (head := store.head(session, path)) is not None and not head.deleted]
     if existing:
         raise FileExistsError(existing[0])
     return [
-        store.save_revision(session, path, data, author_id=author_id, base_revision_id=_base(session, path))
+        store.save_revision(session, path, data, author_id=author_id, base_revision_id=_base(session, path), now=now)
         for path, data in new.files.items()
     ]
 
@@ -113,16 +144,18 @@ def _base(session: Session, path: str) -> int | None:
     return head.id if head is not None else None
 
 
-def publish(session: Session, *, author_id: int, message: str = "") -> ContentRelease:
+def publish(session: Session, *, author_id: int, message: str = "", now: datetime | None = None) -> ContentRelease:
     """Publish the draft; refused (SaveRefused with ids) when it would drop an id in use."""
     release = store.current_release(session)
     if release is not None:
         released, draft = store.release_files(session), store.draft_files(session)
-        changed: dict[str, bytes | None] = {path: draft.get(path) for path in released if draft.get(path) != released[path]}
+        changed: dict[str, bytes | None] = {
+            path: draft.get(path) for path in released if draft.get(path) != released[path]
+        }
         taken = ids_taken_away(session, released, changed)
         if taken:
             raise SaveRefused(ids=taken)
-    return store.publish(session, author_id=author_id, message=message)
+    return store.publish(session, author_id=author_id, message=message, now=now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,18 +11,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from course.content.files import JOB_AIDS, MODULES, PAGES, QUIZZES
 from course.problems import Problem
 
 LANGUAGES = ("uk", "en")
 # kind -> the folder its files live in; the order is the order of the editor's list.
-FOLDERS = {
-    "module": "content/modules",
-    "page": "content/pages",
-    "job-aid": "content/job-aids",
-    "quiz": "quizzes",
-}
-STEM = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
-_PATH = re.compile(r"(?P<folder>.+)/(?P<stem>[a-z0-9][a-z0-9-]{0,79})\.(?P<lang>uk|en)\.md")
+FOLDERS = {"module": MODULES, "page": PAGES, "job-aid": JOB_AIDS, "quiz": QUIZZES}
+STEM = re.compile(r"[a-z0-9][a-z0-9._-]{0,120}")  # as course.content.files allows
+_PATH = re.compile(rf"(?P<folder>.+)/(?P<stem>{STEM.pattern})\.(?P<lang>uk|en)\.md")
 _BY_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
 
 UNCHANGED, CHANGED, NEW = "unchanged", "changed", "new"
@@ -80,9 +76,7 @@ class Entry:
         return NEW if states == {NEW} else CHANGED if states - {UNCHANGED} else UNCHANGED
 
 
-def entries(
-    draft: Mapping[str, bytes], released: Mapping[str, bytes], problems: Sequence[Problem]
-) -> list[Entry]:
+def entries(draft: Mapping[str, bytes], released: Mapping[str, bytes], problems: Sequence[Problem]) -> list[Entry]:
     """Every module, page, job aid and quiz of the draft, with each language file's state."""
     counts: dict[str, int] = {}
     for problem in problems:
@@ -114,15 +108,9 @@ def _state(
 def problems_by_path(problems: Iterable[Problem]) -> dict[str, list[Problem]]:
     """The problems of each file, in line order."""
     grouped: dict[str, list[Problem]] = {}
-    for problem in sorted(problems, key=lambda p: (p.path, p.line, getattr(p, "column", 0) or 0)):
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.column or 0)):
         grouped.setdefault(problem.path, []).append(problem)
     return grouped
-
-
-def position(problem: Problem) -> str:
-    """`line:column`, as `content check` prints it (the column only where the check knows one)."""
-    column = getattr(problem, "column", None)
-    return f"{problem.line}:{column}" if column else f"{problem.line}"
 
 
 def as_text(data: bytes | None) -> str:

@@ -30,7 +30,9 @@ class EditForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    message = StringField(_l("What is new in this release (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)])
+    message = StringField(
+        _l("What is new in this release (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)]
+    )
 
 
 class NewEntryForm(FlaskForm):
@@ -39,9 +41,16 @@ class NewEntryForm(FlaskForm):
         _l("Id (never changes; Latin lower-case letters, digits and hyphens)"),
         validators=[
             InputRequired(_l("Please fill in this field.")),
-            Regexp(rf"^{ID.pattern}$", message=_l("Use 2 to 61 lower-case Latin letters, digits and hyphens, e.g. first-contact.")),
+            Regexp(
+                rf"^{ID.pattern}$",
+                message=_l("Use 2 to 61 lower-case Latin letters, digits and hyphens, e.g. first-contact."),
+            ),
         ],
     )
-    title_uk = StringField(_l("Title in Ukrainian"), validators=[InputRequired(_l("Please fill in this field.")), Length(max=200)])
-    title_en = StringField(_l("Title in English"), validators=[InputRequired(_l("Please fill in this field.")), Length(max=200)])
+    title_uk = StringField(
+        _l("Title in Ukrainian"), validators=[InputRequired(_l("Please fill in this field.")), Length(max=200)]
+    )
+    title_en = StringField(
+        _l("Title in English"), validators=[InputRequired(_l("Please fill in this field.")), Length(max=200)]
+    )
     module_id = SelectField(_l("Module of the quiz"), choices=[], validate_choice=False)

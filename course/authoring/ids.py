@@ -77,6 +77,8 @@ def _record_counts(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tu
             query = select(func.count(LessonRead.id)).where(LessonRead.module_id == id_)
         else:
             module_id, lesson_id = id_.split("/", 1)
-            query = select(func.count(LessonRead.id)).where(LessonRead.module_id == module_id, LessonRead.lesson_id == lesson_id)
+            query = select(func.count(LessonRead.id)).where(
+                LessonRead.module_id == module_id, LessonRead.lesson_id == lesson_id
+            )
         counts[(kind, id_)] = session.scalar(query) or 0
     return counts

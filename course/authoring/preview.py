@@ -80,7 +80,9 @@ def lesson_page(catalog: Catalog, module_id: str, lesson_id: str, lang: str) -> 
 def page_page(catalog: Catalog, page_id: str, lang: str) -> str:
     page = catalog.pages.get(page_id) or abort(404)
     with in_language(lang):
-        html = render_template("content/page.html", page=page, lang=lang, draft_preview=_banner(lang, f"pages/{page_id}"))
+        html = render_template(
+            "content/page.html", page=page, lang=lang, draft_preview=_banner(lang, f"pages/{page_id}")
+        )
     return preview_links(html, lang)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 from course.authoring import preview
-from course.authoring import services as store
+from course.authoring.editor import draft_catalog
 from course.authoring.files import LANGUAGES
 from course.authoring.views import bp
 from course.content.catalog import Catalog
@@ -21,7 +21,7 @@ from course.unit_of_work import reads
 def _draft(lang: str) -> Catalog:
     if lang not in LANGUAGES:
         abort(404)
-    return store.check_draft(db.session)
+    return draft_catalog(db.session)
 
 
 @bp.get("/preview/<lang>/")
@@ -31,7 +31,10 @@ def preview_home(lang: str):
     catalog = _draft(lang)
     with preview.in_language(lang):
         html = render_template(
-            "content/overview.html", catalog=catalog, lang=lang, draft_preview={"lang": lang, "other": _other(lang), "where": ""}
+            "content/overview.html",
+            catalog=catalog,
+            lang=lang,
+            draft_preview={"lang": lang, "other": _other(lang), "where": ""},
         )
     return preview.preview_links(html, lang)
 

@@ -10,16 +10,18 @@ a conflict, a refusal, an expired CSRF token or an expired session shows the tex
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden, NotFound
 
 from course.access import staff_may_open, staff_required
+from course.accounts.models import User
 from course.authoring import editor
 from course.authoring import services as store
-from course.accounts.models import User
 from course.authoring.files import (
     CHANGED,
     LANGUAGES,
@@ -29,13 +31,13 @@ from course.authoring.files import (
     is_entry,
     parse_path,
     path_for,
-    position,
     problems_by_path,
 )
-from course.authoring.ids import front_matter_id
 from course.authoring.forms import EditForm, NewEntryForm, PublishForm, base_id
+from course.authoring.ids import front_matter_id
 from course.authoring.skeletons import module_skeleton, next_order, quiz_skeleton
-from course.errors import handle_csrf_error
+from course.clock import utcnow
+from course.errors import handle_csrf_error, handle_http_error
 from course.extensions import db
 from course.problems import N_, Problem
 from course.security import CARRIED_FORM, keeps_work_when_expired
@@ -48,13 +50,14 @@ bp.before_request(staff_required)  # no view here is @trainer_allowed: admins on
 @bp.app_template_global()
 def problem_text(problem: Problem) -> str:
     """`line:column: message` in the reader's language, the text `content check` prints."""
-    return f"{position(problem)}: {problem.render(_)}"
+    text = problem.render(_)
+    return f"{problem.position}: {text}" if problem.position else text
 
 
 @bp.app_template_global()
-def release_of(content_hash: str | None):
-    """The release an attempt or certificate was taken on (its content hash), or None."""
-    return store.release_of_hash(db.session, content_hash) if content_hash else None
+def release_of(content_hash: str | None, at: datetime | None = None):
+    """The release an attempt or certificate was taken on (its content hash, its time), or None."""
+    return store.release_of_hash(db.session, content_hash, at) if content_hash else None
 
 
 KIND_LABELS = {"module": N_("Module"), "page": N_("Page"), "job-aid": N_("Job aid"), "quiz": N_("Quiz")}
@@ -121,10 +124,11 @@ def index():
 @reads
 def edit(kind: str, stem: str):
     _entry_or_404(kind, stem)
-    carried = _read_carried(session.pop(CARRIED_FORM, None), kind, stem)
-    if carried is not None:
-        return _editor_page(kind, stem, *carried, notice=_carried_notice())
-    return _editor_page(kind, stem)
+    carried = _read_carried(session.get(CARRIED_FORM), kind, stem)
+    if carried is None:
+        return _editor_page(kind, stem)
+    session.pop(CARRIED_FORM)  # shown once; a form carried for another page stays for it
+    return _editor_page(kind, stem, *carried, notice=_carried_notice())
 
 
 def _editor_page(kind, stem, texts=None, bases=None, message="", notice=None, refusal=None, status=200):
@@ -138,7 +142,7 @@ def _editor_page(kind, stem, texts=None, bases=None, message="", notice=None, re
         base = bases[lang] if bases is not None else (head.id if head else None)
         getattr(form, f"text_{lang}").data = text
         getattr(form, f"base_{lang}").data = "" if base is None else str(base)
-    problems = store.check_draft(db.session).problems
+    problems = editor.draft_catalog(db.session).problems
     page = render_template(
         "authoring/edit.html",
         kind=kind,
@@ -162,22 +166,33 @@ def save(kind: str, stem: str):
     _entry_or_404(kind, stem)
     if "carried" in request.form:  # back from a login: show the kept text, save nothing yet
         carried = _read_carried(request.form["carried"], kind, stem)
-        return _editor_page(kind, stem, *(carried or ({}, {}, ""))[:3], notice=_carried_notice())
+        if carried is None:
+            return _editor_page(kind, stem)
+        return _editor_page(kind, stem, *carried, notice=_carried_notice())
     form = EditForm()
     texts = {lang: getattr(form, f"text_{lang}").data or "" for lang in LANGUAGES}
     bases = {lang: base_id(getattr(form, f"base_{lang}").data) for lang in LANGUAGES}
     if not form.validate():
-        return _editor_page(kind, stem, texts, bases, "", _("The message is too long (300 characters at most)."), None, 400)
+        return _editor_page(
+            kind, stem, texts, bases, "", _("The message is too long (300 characters at most)."), None, 400
+        )
     posted = {lang: editor.Posted(texts[lang], bases[lang]) for lang in LANGUAGES}
     try:
-        saved = editor.save_entry(db.session, kind, stem, posted, author_id=current_user.id, message=form.message.data or "")
+        saved = editor.save_entry(
+            db.session, kind, stem, posted, author_id=current_user.id, message=form.message.data or "", now=utcnow()
+        )
     except editor.SaveRefused as refused:
         db.session.rollback()
         for conflict in refused.conflicts:  # the next save is the admin's choice, made seeing theirs
             bases[conflict.lang] = conflict.theirs.id if conflict.theirs else None
         return _editor_page(kind, stem, texts, bases, form.message.data or "", None, refused, 409)
     db.session.commit()
-    flash(_("Draft saved. Learners still see the published release.") if saved else _("Nothing to save: the text is as saved."), "success")
+    flash(
+        _("Draft saved. Learners still see the published release.")
+        if saved
+        else _("Nothing to save: the text is as saved."),
+        "success",
+    )
     return redirect(url_for(".edit", kind=kind, stem=stem), 303)
 
 
@@ -204,7 +219,9 @@ def _read_carried(raw: str | None, kind: str, stem: str):
 
 
 def _carried_notice() -> str:
-    return _("Your session had ended, so this text is not saved yet. It is shown below as you left it: press Save draft.")
+    return _(
+        "Your session had ended, so this text is not saved yet. It is shown below as you left it: press Save draft."
+    )
 
 
 def _login_keeping_the_text():
@@ -224,12 +241,15 @@ def csrf_error(error: CSRFError):
     if not current_user.is_authenticated:
         return _login_keeping_the_text()
     if not staff_may_open(save):  # the CSRF check runs before the role check: keep that order safe
-        abort(403)
+        return handle_http_error(Forbidden())
     kind, stem = (request.view_args or {}).get("kind", ""), (request.view_args or {}).get("stem", "")
-    _entry_or_404(kind, stem)
     carried = _read_carried(_carried_json(kind, stem), kind, stem)
-    notice = _("The page had expired, so this text is not saved yet. It is shown below as you left it: press Save draft.")
-    return _editor_page(kind, stem, *(carried or ({}, {}, ""))[:3], notice=notice, status=400)
+    if carried is None or not is_entry(kind, stem):
+        return handle_http_error(NotFound())
+    notice = _(
+        "The page had expired, so this text is not saved yet. It is shown below as you left it: press Save draft."
+    )
+    return _editor_page(kind, stem, *carried, notice=notice, status=400)
 
 
 @bp.get("/files/<kind>/<stem>/<lang>/history")
@@ -254,8 +274,8 @@ def restore(revision_id: int):
     if not PublishForm().validate():
         abort(400)
     try:
-        revision = store.restore(db.session, revision_id, author_id=current_user.id)
-    except LookupError:
+        revision = store.restore(db.session, revision_id, author_id=current_user.id, now=utcnow())
+    except store.InvalidRevision:
         abort(404)
     db.session.commit()
     ref = parse_path(revision.path)
@@ -280,13 +300,19 @@ def publish():
     if not form.validate_on_submit():
         return _publish_page(form, None, 400)
     try:
-        release = editor.publish(db.session, author_id=current_user.id, message=form.message.data or "")
+        release = editor.publish(db.session, author_id=current_user.id, message=form.message.data or "", now=utcnow())
     except store.PublishRefused as refused:
         db.session.rollback()
         return _publish_page(form, problems_by_path(refused.problems), 409)
     except editor.SaveRefused as refused:
         db.session.rollback()
         return _publish_page(form, None, 409, refused)
+    except store.PublishConflict:
+        db.session.rollback()
+        flash(
+            _("Someone published at the same moment. Look at the new release, then publish again if needed."), "error"
+        )
+        return redirect(url_for(".publish_form"), 303)
     db.session.commit()
     flash(_("Release %(number)s is published: learners see it on their next page.", number=release.id), "success")
     return redirect(url_for(".index"), 303)
@@ -298,14 +324,16 @@ def _publish_page(form, problems, status, refusal=None):
         form=form,
         problems=problems,
         refusal=refusal,
-        draft_problems=problems_by_path(store.check_draft(db.session).problems) if problems is None else None,
+        draft_problems=problems_by_path(editor.draft_catalog(db.session).problems) if problems is None else None,
         release=store.current_release(db.session),
     ), status
 
 
 def _new_form() -> tuple[NewEntryForm, list[str], list[str]]:
     form, draft = NewEntryForm(), list(store.draft_files(db.session))
-    modules = sorted({p.split("/")[-1].split(".")[0].split("-", 1)[-1] for p in draft if p.startswith("content/modules/")})
+    modules = sorted(
+        {p.split("/")[-1].split(".")[0].split("-", 1)[-1] for p in draft if p.startswith("content/modules/")}
+    )
     form.module_id.choices = [(m, m) for m in modules]
     return form, modules, draft
 
@@ -336,7 +364,7 @@ def new():
     else:
         entry = module_skeleton(entry_id, next_order(draft), titles)
     try:
-        editor.create_entry(db.session, entry, author_id=current_user.id)
+        editor.create_entry(db.session, entry, author_id=current_user.id, now=utcnow())
     except FileExistsError:
         db.session.rollback()
         form.entry_id.errors = [_("This id is already used in the course. Choose another.")]
