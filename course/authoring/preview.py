@@ -110,7 +110,9 @@ def quiz_of(catalog: Catalog, module_id: str) -> Quiz | None:
 def quiz_page(catalog: Catalog, quiz_id: str, lang: str, page: int) -> str:
     """Every question of the quiz, in file order and unshuffled, on the learner's attempt page."""
     quiz = catalog.quizzes.get(quiz_id) or abort(404)
-    settings = replace(quiz.settings, draw=None, shuffle_questions=False, shuffle_options=False, draw_per_module=None)
+    # All of its questions (a final assessment: all of every module's), none drawn or shuffled.
+    every = 10**6 if quiz.settings.draw_per_module else None
+    settings = replace(quiz.settings, draw=None, shuffle_questions=False, shuffle_options=False, draw_per_module=every)
     drawn = draw_attempt(replace(quiz, settings=settings), catalog.quizzes, 0)
     page = clamp_page(drawn, page)
     attempt = SimpleNamespace(public_id="preview", version=0, is_practice=False)

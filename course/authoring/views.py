@@ -299,6 +299,7 @@ def publish():
     form = PublishForm()
     if not form.validate_on_submit():
         return _publish_page(form, None, 400)
+    before = store.current_release_id(db.session)
     try:
         release = editor.publish(db.session, author_id=current_user.id, message=form.message.data or "", now=utcnow())
     except store.PublishRefused as refused:
@@ -314,7 +315,10 @@ def publish():
         )
         return redirect(url_for(".publish_form"), 303)
     db.session.commit()
-    flash(_("Release %(number)s is published: learners see it on their next page.", number=release.id), "success")
+    if release.id == before:  # the draft is exactly what learners see: nothing new was made
+        flash(_("Nothing to publish: the draft is the release learners see."), "info")
+    else:
+        flash(_("Release %(number)s is published: learners see it on their next page.", number=release.id), "success")
     return redirect(url_for(".index"), 303)
 
 
