@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["lesson_page", "quiz_submit", "certificates", "import_10k", "reports"]
+BENCHMARKS = ["lesson_page", "quiz_submit", "certificates", "import_10k", "reports", "content"]
 OPT_IN = ["load"]  # named on the command line only
 
 

@@ -8,6 +8,7 @@ an allow-list. Rendering happens once, when the catalog loads, never per request
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 
 import markdown as md
@@ -66,9 +67,29 @@ INTERNAL_LINK = re.compile(r"\]\(\s*<?((?:lesson|page):[^)\s>]*)>?")
 LinkResolver = Callable[[str], str | None]
 
 
+class _Converters(threading.local):
+    markdown: md.Markdown | None = None
+
+
+_converters = _Converters()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown instance per thread, reset after each text (Python-Markdown's documented
+    way to convert many texts: `md.reset()`). Building a new one per text, as `markdown.markdown`
+    does, was most of a large course's load time (every option and feedback is a text)."""
+    if _converters.markdown is None:
+        _converters.markdown = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    return _converters.markdown
+
+
 def render_markdown(text: str, resolve_link: LinkResolver | None = None) -> str:
     """Render Markdown to sanitised HTML; `resolve_link` maps `lesson:`/`page:` targets to paths."""
-    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
+    converter = _converter()
+    try:
+        html = converter.convert(text)
+    finally:
+        converter.reset()
     return sanitise(html, resolve_link)
 
 

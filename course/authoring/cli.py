@@ -20,6 +20,7 @@ import click
 from flask import current_app
 
 from course.authoring import services
+from course.authoring.hashes import files_hash
 from course.authoring.services import InvalidRevision, PublishConflict, PublishRefused, StaleRevision
 from course.clock import utcnow
 from course.content.cli import cli
@@ -29,9 +30,12 @@ from course.unit_of_work import reads, writes
 
 
 def _course_dirs(directory: Path) -> tuple[Path, Path]:
+    """(content folder, quizzes folder) of DIR: DIR/content and DIR/quizzes, or DIR itself with
+    its own quizzes/ (or the one beside it)."""
     if (directory / "content").is_dir():
         return directory / "content", directory / "quizzes"
-    return directory, directory.parent / "quizzes"
+    inside = directory / "quizzes"
+    return directory, inside if inside.is_dir() else directory.parent / "quizzes"
 
 
 @cli.command("seed")
@@ -51,7 +55,14 @@ def seed() -> None:
         names = disk_names(Path(config["CONTENT_DIR"]), Path(config["QUIZZES_DIR"]))
         _refuse("not seeded: the course files have problems", refused.problems, names)
     if release is None:
-        click.echo(f"ok: the store has release {services.current_release_id(db.session)}; nothing to do")
+        current = services.current_release(db.session)
+        assert current is not None  # seed_release returns None only when there is one
+        click.echo(f"ok: the store has release {current.id}; nothing to do")
+        if current.content_hash != files_hash(files):
+            click.echo(
+                f"note: the files under {config['CONTENT_DIR']} differ from release {current.id}, which is what"
+                " learners see; to publish them: flask --app wsgi content import DIR (docs/authoring.md)"
+            )
         return
     db.session.commit()
     click.echo(f"ok: release {release.id} made from {len(files)} files")

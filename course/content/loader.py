@@ -71,6 +71,7 @@ class Variant:
     lessons: list[LessonDraft]
     body_line: int
     problems: list[Problem] = field(default_factory=list)
+    key_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> its line
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ def parse_variant(source: SourceFile, fields: Iterable[Field], split_lessons: bo
         problem = Problem(source.path, exc.line, exc.message, exc.params, exc.column)
         return Variant(source, {}, "", [], 1, [problem])
     values, problems = read_fields(front, tuple(fields), source.path)
-    variant = Variant(source, values, front.body, [], front.body_start_line, problems)
+    variant = Variant(source, values, front.body, [], front.body_start_line, problems, dict(front.lines))
     if split_lessons:
         _split_lessons(variant, front.body, front.body_start_line)
     return variant

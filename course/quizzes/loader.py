@@ -24,7 +24,7 @@ from course.content.loader import (
     read_directory,
 )
 from course.content.types import LANGUAGES, Module
-from course.frontmatter import Field, check_id, positive, split_front_matter
+from course.frontmatter import Field, check_id, positive
 from course.problems import N_, Problem
 from course.quizzes.build import build_quiz, check_links
 from course.quizzes.parser import QuizBody, parse_body
@@ -125,8 +125,7 @@ def parse_quiz_file(variant: Variant) -> QuizFile:
 def _parse_file(variant: Variant) -> QuizFile:
     if not variant.fields:  # the front matter itself is broken; its problem is recorded
         return QuizFile(variant, QuizBody(), {})
-    key_lines = split_front_matter(variant.source.text).lines
-    quiz_file = QuizFile(variant, parse_body(variant.intro, variant.body_line), key_lines)
+    quiz_file = QuizFile(variant, parse_body(variant.intro, variant.body_line), variant.key_lines)
     for line, message, params in quiz_file.body.problems:
         quiz_file.add(line, message, **params)
     _check_questions(quiz_file)

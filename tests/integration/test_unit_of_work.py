@@ -523,3 +523,41 @@ def test_a_failure_at_the_certificate_undoes_the_completion_that_earned_it_CERT_
     assert response.status_code in (302, 303)
     with world.app.app_context():
         assert db.session.scalar(select(Certificate.id).where(Certificate.user_id == world.learner.id)) is not None
+
+
+# -- writing commands ----------------------------------------------------------------------
+
+
+def _edited_course(app, tmp_path) -> str:
+    """The test course with one lesson changed, for an import that makes release 2."""
+    import shutil
+    from pathlib import Path
+
+    course = tmp_path / "edited"
+    shutil.copytree(Path(app.config["CONTENT_DIR"]), course)
+    lesson = course / "modules" / "01-basics.en.md"
+    lesson.write_text(lesson.read_text().replace("Text of the first lesson.", "Edited text."))
+    return str(course)
+
+
+COMMANDS: dict[str, Callable] = {
+    "content seed": lambda app, tmp_path: ["content", "seed"],
+    "content import": lambda app, tmp_path: ["content", "import", _edited_course(app, tmp_path)],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_failure_after_the_first_write_of_a_command_leaves_no_row_behind(command, app, injector, tmp_path):
+    """The content store's commands (issue 12): a release is all there or not at all."""
+    runner = app.test_cli_runner()
+    if command != "content seed":
+        assert runner.invoke(args=["content", "seed"]).exit_code == 0
+    args = COMMANDS[command](app, tmp_path)
+    before = snapshot(app)
+    injector.armed = True
+    result = runner.invoke(args=args)
+    assert injector.fired == 1, f"{command}: never reached a write"
+    assert result.exit_code != 0
+    assert snapshot(app) == before
+    assert runner.invoke(args=args).exit_code == 0  # and without the failure it writes
+    assert snapshot(app) != before
