@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from course.authoring.skeletons import ID
@@ -36,7 +37,9 @@ class PublishForm(FlaskForm):
 
 
 class NewEntryForm(FlaskForm):
-    kind = SelectField(_l("What to create"), choices=[("module", _l("A module")), ("quiz", _l("A quiz"))])
+    kind = SelectField(
+        _l("What to create"), choices=[SelectChoice("module", _l("A module")), SelectChoice("quiz", _l("A quiz"))]
+    )
     entry_id = StringField(
         _l("Id (never changes; Latin lower-case letters, digits and hyphens)"),
         validators=[

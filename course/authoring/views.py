@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, NotFound
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3
 
 from course.access import staff_may_open, staff_required
 from course.accounts.models import User
@@ -24,6 +25,7 @@ from course.authoring import editor
 from course.authoring import services as store
 from course.authoring.files import (
     CHANGED,
+    FOLDERS,
     LANGUAGES,
     NEW,
     UNCHANGED,
@@ -334,11 +336,12 @@ def _publish_page(form, problems, status, refusal=None):
 
 
 def _new_form() -> tuple[NewEntryForm, list[str], list[str]]:
-    form, draft = NewEntryForm(), list(store.draft_files(db.session))
-    modules = sorted(
-        {p.split("/")[-1].split(".")[0].split("-", 1)[-1] for p in draft if p.startswith("content/modules/")}
-    )
-    form.module_id.choices = [(m, m) for m in modules]
+    """The form, the draft's module ids (from each file's front matter) and its paths."""
+    form, files = NewEntryForm(), store.draft_files(db.session)
+    ids = (front_matter_id(as_text(data)) for path, data in files.items() if path.startswith(FOLDERS["module"] + "/"))
+    modules = sorted({module_id for module_id in ids if module_id})
+    form.module_id.choices = [SelectChoice(m, m) for m in modules]
+    draft = list(files)
     return form, modules, draft
 
 

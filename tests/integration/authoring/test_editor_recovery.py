@@ -124,7 +124,7 @@ def test_a_quiz_id_change_is_refused_once_learners_have_attempts(app, admin, mak
 @pytest.mark.parametrize("kind", ["module", "quiz"])
 def test_a_new_module_or_quiz_from_the_template_is_in_both_languages_and_passes_the_checks(app, admin, kind):
     token = csrf_token(admin, "/admin/authoring/new")
-    data = {"kind": kind, "entry_id": f"new-{kind}", "title_uk": "Нове", "title_en": "New", "module_id": "next"}
+    data = {"kind": kind, "entry_id": f"new-{kind}", "title_uk": "Нове", "title_en": "New", "module_id": "next-steps"}
     created = admin.post("/admin/authoring/new", data={**data, "csrf_token": token})
     assert created.status_code == 303
     page = admin.get(created.headers["Location"]).get_data(as_text=True)
