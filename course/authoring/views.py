@@ -16,7 +16,6 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, NotFound
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3
 
 from course.access import staff_may_open, staff_required
@@ -39,7 +38,7 @@ from course.authoring.forms import EditForm, NewEntryForm, PublishForm, base_id
 from course.authoring.ids import front_matter_id
 from course.authoring.skeletons import module_skeleton, next_order, quiz_skeleton
 from course.clock import utcnow
-from course.errors import handle_csrf_error, handle_http_error
+from course.errors import handle_csrf_error
 from course.extensions import db
 from course.problems import N_, Problem
 from course.security import CARRIED_FORM, keeps_work_when_expired
@@ -243,11 +242,11 @@ def csrf_error(error: CSRFError):
     if not current_user.is_authenticated:
         return _login_keeping_the_text()
     if not staff_may_open(save):  # the CSRF check runs before the role check: keep that order safe
-        return handle_http_error(Forbidden())
+        return handle_csrf_error(error)
     kind, stem = (request.view_args or {}).get("kind", ""), (request.view_args or {}).get("stem", "")
     carried = _read_carried(_carried_json(kind, stem), kind, stem)
-    if carried is None or not is_entry(kind, stem):
-        return handle_http_error(NotFound())
+    if carried is None or not is_entry(kind, stem):  # nothing of the admin's to keep here
+        return handle_csrf_error(error)
     notice = _(
         "The page had expired, so this text is not saved yet. It is shown below as you left it: press Save draft."
     )
