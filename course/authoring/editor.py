@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from course.authoring import services as store
 from course.authoring.diff import Diff, diff_texts
 from course.authoring.files import LANGUAGES, Entry, as_text, entries, from_form, path_for, same_text
@@ -23,6 +21,7 @@ from course.authoring.models import ContentRelease, ContentRevision
 from course.authoring.skeletons import NewEntry
 from course.caches import LRU
 from course.content.catalog import Catalog, build_catalog_from_files
+from course.extensions import Session
 from course.problems import Problem
 
 # The draft's catalog per exact set of files: every editor page and preview shows the draft's

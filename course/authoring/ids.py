@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from course.authoring.files import as_text, parse_path
+from course.extensions import Session
 
 _FRONT = re.compile(r"\A---\r?\n(.*?)\r?\n---", re.S)
 _ID = re.compile(r"^id:\s*['\"]?([^'\"\s#]+)", re.M)

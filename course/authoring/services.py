@@ -294,9 +294,9 @@ def import_files(
             _insert(session, path, b"", old, author_id, message, True, moment)
     for path, data in sorted(wanted.items()):
         _check(path, data, False)
-        old = heads.get(path)
-        if old is None or old.deleted or old.data != data:
-            _insert(session, path, data, old, author_id, message, False, moment)
+        previous = heads.get(path)
+        if previous is None or previous.deleted or previous.data != data:
+            _insert(session, path, data, previous, author_id, message, False, moment)
     return publish(session, author_id=author_id, message=message, now=moment)
 
 

@@ -132,7 +132,20 @@ def edit(kind: str, stem: str):
     return _editor_page(kind, stem, *carried, notice=_carried_notice())
 
 
-def _editor_page(kind, stem, texts=None, bases=None, message="", notice=None, refusal=None, status=200):
+Texts = dict[str, str]
+Bases = dict[str, int | None]
+
+
+def _editor_page(
+    kind: str,
+    stem: str,
+    texts: Texts | None = None,
+    bases: Bases | None = None,
+    message: str = "",
+    notice: str | None = None,
+    refusal: editor.SaveRefused | None = None,
+    status: int = 200,
+):
     """The edit form: both languages side by side, the problems of the saved draft, and any
     refusal (a conflict with both versions, or ids still in use) above the kept text."""
     heads = {lang: _head(path_for(kind, stem, lang)) for lang in LANGUAGES}
@@ -206,7 +219,7 @@ def _carried_json(kind: str, stem: str) -> str:
     )
 
 
-def _read_carried(raw: str | None, kind: str, stem: str):
+def _read_carried(raw: str | None, kind: str, stem: str) -> tuple[Texts, Bases, str] | None:
     """The texts a login carried back for this entry: (texts, bases, message), or None."""
     try:
         carried = json.loads(raw) if raw else None
