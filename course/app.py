@@ -11,6 +11,8 @@ from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from course import access, caches, compression, database, errors, i18n, logs, readcache, security  # noqa: F401 - database registers events
+from course.authoring import serving
+from course.authoring.hashes import files_hash
 from course.config import CONFIGS, DevelopmentConfig, resolve
 from course.content.access import EXTENSION_KEY
 from course.content.catalog import build_catalog_from_files
@@ -33,6 +35,7 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     app.before_request(readcache.begin_request)
     app.teardown_request(readcache.end_request)
     app.before_request(_check_cache_generation)
+    app.before_request(serving.check_release)
     _init_extensions(app)
     _register_blueprints(app)
     access.init_app(app)
@@ -56,14 +59,11 @@ def load_catalog(app: Flask) -> None:
     """Load and render the course files once; problems are logged, never raised. The first
     request swaps in the database's current release when there is one (course/authoring/
     serving.py): the factory itself reads no database."""
-    from course.authoring import serving
-    from course.authoring.hashes import files_hash
-
     content_dir, quizzes_dir = Path(app.config["CONTENT_DIR"]), Path(app.config["QUIZZES_DIR"])
     files = read_course_files(content_dir, quizzes_dir)
     catalog = build_catalog_from_files(files, disk_names(content_dir, quizzes_dir))
     app.extensions[EXTENSION_KEY] = catalog
-    serving.init_app(app, files_hash(files))
+    serving.start_from_files(app, files_hash(files))
     for problem in catalog.problems:
         log.warning("content problem: %s", problem, extra={"event": "content_problem"})
 
@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.authoring import gift_import  # noqa: F401 - registers the GIFT import on authoring_uploads.bp
     from course.authoring import media as authoring_media
     from course.authoring import uploads as authoring_uploads
+    from course.authoring import views as authoring
     from course.certificates import cli as certificates_cli
     from course.certificates import views as certificates
     from course.cohorts import cli as cohorts_cli
@@ -130,7 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from course.reports import cli as reports_cli
     from course.reports import views as reports
 
-    for module in (content, accounts, progress, admin, health, i18n, privacy, cohorts, mail):
+    for module in (content, accounts, progress, admin, authoring, health, i18n, privacy, cohorts, mail):
         app.register_blueprint(module.bp)
     app.register_blueprint(authoring_uploads.bp)  # with the GIFT import's routes
     app.register_blueprint(authoring_media.bp)

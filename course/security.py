@@ -116,7 +116,11 @@ def protect_unsafe_methods() -> None:
 # A form the login interrupted (the quiz answers of an expired session, issue 16): the login
 # form carries it back and the login keeps it here, in the new session, for the page it was for.
 CARRIED_FORM = "carried_form"
-CARRIED_MAX = 4000  # characters: a quiz page's answers are a few hundred
+CARRIED_MAX = 4000  # characters kept in the session cookie: a quiz page's answers are a few hundred
+# An editor's two texts can be tens of kilobytes, more than a cookie holds: after the login such
+# a form goes back to its page through a form the user sends on (accounts/carry_on.html). The
+# request itself stays capped by MAX_CONTENT_LENGTH.
+CARRIED_POST_MAX = 1_000_000
 
 
 def start_session(now: datetime) -> None:
@@ -139,10 +143,13 @@ def _expired(data: Mapping, now: int, config: Mapping) -> bool:
 KEEP_ATTRIBUTE = "keep_work_when_expired"
 
 
-def keeps_work_when_expired(keep: Callable[[], None]) -> Callable[[F], F]:
+def keeps_work_when_expired(keep: Callable[[], Callable[[], object] | None]) -> Callable[[F], F]:
     """Mark a POST view whose work must outlive an expired session (REL-2e): the timeout check
     below calls `keep()` (its own unit of work) before it logs the session out. Explicit on the
-    view, so it does not depend on the order hooks are registered in."""
+    view, so it does not depend on the order hooks are registered in. `keep()` may return a
+    page to show once the session is gone (the login form carrying the posted text back, for
+    work too large to set aside in a row of its own, the editor's): it is called after the logout,
+    so its form has the new session's CSRF token."""
 
     def mark(view: F) -> F:
         setattr(view, KEEP_ATTRIBUTE, keep)
@@ -160,10 +167,11 @@ def enforce_session_timeouts():
     now = _timestamp(config["CLOCK"]())
     if _expired(data, now, config):
         keep = getattr(current_app.view_functions.get(request.endpoint or ""), KEEP_ATTRIBUTE, None)
-        if keep is not None and request.method == "POST":
-            keep()
+        page = keep() if keep is not None and request.method == "POST" else None
         logout_user()
         session.clear()
+        if page is not None:
+            return page()
         flash(_("Your session ended. Please log in again; your work is saved."), "info")
         target = request.full_path if request.method == "GET" else request.referrer
         return redirect(url_for("accounts.login", next=safe_next(_local_path(target))))

@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.accounts.passwords import password_problem
 from course.accounts.validation import clean_email, clean_text, email_problem, name_problem
-from course.security import CARRIED_MAX
+from course.security import CARRIED_POST_MAX
 
 
 def _translated(choices: dict[str, str]) -> list[SelectChoice]:
@@ -58,8 +58,8 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Please fill in this field."))])
     next = HiddenField()
     # What the learner had sent when the session turned out to have ended (quiz answers); the
-    # page it was for reads it back after the login (course/quizzes/views.py).
-    carried = HiddenField(validators=[Length(max=CARRIED_MAX)])
+    # page it was for reads it back after the login (course/quizzes/views.py, course/authoring/views.py).
+    carried = HiddenField(validators=[Length(max=CARRIED_POST_MAX)])
 
 
 class PasswordChangeForm(FlaskForm):

@@ -31,7 +31,7 @@ from course.accounts.session_user import SessionUser
 from course.clock import utcnow
 from course.extensions import db
 from course.i18n import current_language
-from course.security import CARRIED_FORM, client_ip, safe_next, start_session
+from course.security import CARRIED_FORM, CARRIED_MAX, client_ip, safe_next, start_session
 from course.unit_of_work import reads, writes
 
 bp = Blueprint("accounts", __name__)
@@ -104,10 +104,20 @@ def login():
     login_user(SessionUser.of(user))
     start_session(utcnow())
     target = safe_next(form.next.data)
-    if form.carried.data and target:  # the interrupted form goes back to its page (issue 16)
-        session[CARRIED_FORM] = form.carried.data
     log.info("login", extra={"event": "login_success"})
+    if form.carried.data and target:  # the interrupted form goes back to its page (issue 16)
+        if len(form.carried.data) > CARRIED_MAX:  # more than the session cookie holds
+            return render_template("accounts/carry_on.html", target=target, carried=form.carried.data)
+        session[CARRIED_FORM] = form.carried.data
     return redirect(target or url_for("progress.dashboard"))
+
+
+def login_carrying(next_url: str, carried: str, message: str):
+    """The login form, carrying back what was posted when the session had ended (issue 16):
+    after the login it goes back to `next_url`, whose view reads it again (CARRIED_FORM)."""
+    form = LoginForm(formdata=None, next=next_url, carried=carried)
+    session.pop("_flashes", None)  # an autosave's "session ended" says the same, less exactly
+    return render_template("accounts/login.html", form=form, carried_message=message), 401
 
 
 @bp.post("/logout")

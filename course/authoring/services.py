@@ -213,6 +213,48 @@ def restore(
     )
 
 
+def release_revisions(session: Session, release_id: int | None = None) -> dict[str, int]:
+    """Path -> revision id of release `release_id` (None: the current one); {} when none."""
+    if release_id is None:
+        release_id = current_release_id(session)
+    query = select(ContentReleaseFile.path, ContentReleaseFile.revision_id).where(
+        ContentReleaseFile.release_id == release_id
+    )
+    return {path: revision_id for path, revision_id in session.execute(query)}
+
+
+def unpublished_paths(session: Session) -> list[str]:
+    """Paths whose draft differs from the current release: changed, added or deleted (by
+    bytes: a change undone by hand or by a restore is no longer unpublished)."""
+    published = release_revisions(session)
+    query = select(ContentRevision.id, ContentRevision.sha256).where(ContentRevision.id.in_(published.values()))
+    shas = {revision_id: sha for revision_id, sha in session.execute(query)}
+    released = {path: shas[revision_id] for path, revision_id in published.items()}
+    drafted = {path: rev.sha256 for path, rev in draft_heads(session).items() if not rev.deleted}
+    return sorted(p for p in set(released) | set(drafted) if released.get(p) != drafted.get(p))
+
+
+def discard(session: Session, path: str, *, author_id: int | None, now: datetime | None = None) -> ContentRevision:
+    """Drop the draft changes of `path`: its current release's bytes (or its deletion, for a
+    file the release does not have) as a new revision."""
+    current = head(session, path)
+    if current is None:
+        raise InvalidRevision(N_("the file {path} does not exist"), path=path)
+    published = release_revisions(session).get(path)
+    old = session.get(ContentRevision, published) if published else None
+    data, deleted = (old.data, False) if old is not None else (b"", True)
+    return save_revision(
+        session,
+        path,
+        data,
+        author_id=author_id,
+        base_revision_id=current.id,
+        message="discarded",
+        deleted=deleted,
+        now=now,
+    )
+
+
 def check_draft(session: Session) -> Catalog:
     """The draft built as learners would get it, with every problem `content check` reports."""
     return build_catalog_from_files(draft_files(session))
@@ -289,14 +331,14 @@ def import_files(
         raise PublishRefused(refused + catalog.problems)
     moment = _now(now)
     heads = draft_heads(session)
-    for path, old in sorted(heads.items()):
-        if path not in wanted and not old.deleted:
-            _insert(session, path, b"", old, author_id, message, True, moment)
+    for path, gone in sorted(heads.items()):
+        if path not in wanted and not gone.deleted:
+            _insert(session, path, b"", gone, author_id, message, True, moment)
     for path, data in sorted(wanted.items()):
         _check(path, data, False)
-        old = heads.get(path)
-        if old is None or old.deleted or old.data != data:
-            _insert(session, path, data, old, author_id, message, False, moment)
+        previous = heads.get(path)
+        if previous is None or previous.deleted or previous.data != data:
+            _insert(session, path, data, previous, author_id, message, False, moment)
     return publish(session, author_id=author_id, message=message, now=moment)
 
 

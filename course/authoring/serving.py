@@ -45,10 +45,10 @@ class Served:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def init_app(app: Flask, started_from: str | None) -> None:
-    """`started_from`: the hash of the files the catalog was loaded from at start."""
+def start_from_files(app: Flask, started_from: str) -> None:
+    """The app serves the catalog it just loaded from files whose hash is `started_from`
+    (course/app.py registers `check_release` before every request)."""
     app.extensions[RELEASE_KEY] = Served(files_hash=started_from)
-    app.before_request(check_release)
 
 
 def served(app: Flask) -> Served:

@@ -34,7 +34,12 @@ def lesson_page(
     return cache.page(key, lambda token: _render(module, lesson, lang, is_read, token, visitor))
 
 
-def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token, visitor: bool) -> str:
+def render_lesson(module: Module, lesson: Lesson, lang: str, **extra) -> str:
+    """The same page, never cached: the editor's preview of a draft lesson (course/authoring)."""
+    return _render(module, lesson, lang, False, csrf_token, False, **extra)
+
+
+def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token, visitor: bool, **extra) -> str:
     return render_template(
         "content/lesson.html",
         module=module,
@@ -46,4 +51,5 @@ def _render(module: Module, lesson: Lesson, lang: str, is_read: bool, csrf_token
         next_id=next_lesson(module, lesson.id),
         csrf_token=csrf_token,
         language_next=lesson_path(module.id, lesson.id),
+        **extra,
     )

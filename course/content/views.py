@@ -16,6 +16,7 @@ from course.accounts.forms import EmptyForm
 from course.certificates.views import issue_on_completion
 from course.clock import utcnow
 from course.content.access import current_catalog, is_preview, lesson_or_404, module_or_404
+from course.content.catalog import Catalog
 from course.content.job_aids import JobAidSheet, render_pdf, sheet_html
 from course.content.pages import lesson_page
 from course.content.paths import lesson_path
@@ -118,7 +119,7 @@ def page(page_id: str):
 def job_aid(module_id: str):
     """The module's job aid as a web page; printing it gives the same one A4 sheet as the PDF."""
     module = module_or_404(module_id)
-    sheet = _job_aid_sheet(module.id, current_language())
+    sheet = job_aid_sheet(current_catalog(), module.id, current_language())
     return render_template(
         "content/job_aid.html", module=module, sheet=sheet, sheet_html=sheet_html(sheet), lang=current_language()
     )
@@ -130,7 +131,7 @@ def job_aid(module_id: str):
 def job_aid_pdf(module_id: str):
     """The job aid as an A4 PDF, rendered once per content version and language."""
     module = module_or_404(module_id)
-    sheet = _job_aid_sheet(module.id, current_language())
+    sheet = job_aid_sheet(current_catalog(), module.id, current_language())
     stylesheet = (Path(current_app.static_folder or "") / "job-aid.css").read_text(encoding="utf-8")
     fonts = Path(current_app.config["CERTIFICATES_DIR"]) / "fonts"
     printed = render_pdf(sheet, stylesheet, fonts, current_app.config["BASE_URL"])
@@ -138,9 +139,9 @@ def job_aid_pdf(module_id: str):
     return send_file(BytesIO(printed.pdf), mimetype="application/pdf", as_attachment=True, download_name=name)
 
 
-def _job_aid_sheet(module_id: str, lang: str) -> JobAidSheet:
-    """What the job aid prints: its text, the module it belongs to, and where it came from."""
-    catalog = current_catalog()
+def job_aid_sheet(catalog: Catalog, module_id: str, lang: str) -> JobAidSheet:
+    """What the job aid prints: its text, the module it belongs to, and where it came from
+    (from the served catalog, or a draft's for the editor's preview)."""
     module, aid = catalog.module(module_id), catalog.job_aids.get(module_id)
     if module is None or aid is None:
         abort(404)

@@ -150,17 +150,15 @@ def _login_carrying_the_answers(public_id: str):
     """The session ended before these answers arrived: the login form, carrying them back to
     the attempt, instead of a dead-end error page (issue 16). They are checked against the
     attempt only after the login, when its owner is known."""
-    from course.accounts.forms import LoginForm  # forms import Babel labels; avoid a cycle
+    from course.accounts.views import login_carrying  # views import Babel labels; avoid a cycle
 
     page = request.form.get("page", 0, type=int)
     answers = [(k, v) for k, v in request.form.items(multi=True) if k.startswith(ANSWER_PREFIXES)]
     carried = json.dumps({"attempt": public_id, "page": page, "answers": answers}, ensure_ascii=False)
     if len(carried) > CARRIED_MAX:
         carried = ""  # cannot happen with real quiz pages; never let it break the login
-    form = LoginForm(formdata=None, next=url_for(".attempt", public_id=public_id, page=page), carried=carried)
     message = _("Your session had ended. Log in again: your answers are kept and shown again on the quiz page.")
-    session.pop("_flashes", None)  # an autosave's "session ended" says the same, less exactly
-    return render_template("accounts/login.html", form=form, carried_message=message), 401
+    return login_carrying(url_for(".attempt", public_id=public_id, page=page), carried, message)
 
 
 @writes_late  # a unit of work of its own, before the expired session is logged out

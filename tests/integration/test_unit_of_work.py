@@ -443,9 +443,55 @@ def case_gift_confirm(w: World):
     return _post(w.admin_client, "/admin/content/gift/confirm", "/admin/content/gift", token=signed.group(1))
 
 
+def _seeded_edit(w: World) -> dict[str, str]:
+    """The test course as release 1, and the admin's edit form of its first module."""
+    from tests.integration.authoring.editor_helpers import MODULE_URL, edit_form, seed
+
+    seed(w.app, w.app.config["CLOCK"])
+    return edit_form(w.admin_client, MODULE_URL)
+
+
+def case_editor_save(w: World):
+    from tests.integration.authoring.editor_helpers import MODULE_URL
+
+    form = _seeded_edit(w)
+    data = {**form, "text_uk": form["text_uk"] + "\nЗмінено.\n", "text_en": form["text_en"] + "\nChanged.\n"}
+    return lambda: w.admin_client.post(MODULE_URL, data=data)
+
+
+def case_editor_publish(w: World):
+    from tests.integration.authoring.editor_helpers import MODULE_URL
+
+    form = _seeded_edit(w)
+    w.admin_client.post(MODULE_URL, data={**form, "text_uk": form["text_uk"] + "\nЗмінено.\n"})
+    return _post(w.admin_client, "/admin/authoring/publish", "/admin/authoring/publish")
+
+
+def case_editor_restore(w: World):
+    from course.authoring import services
+    from tests.integration.authoring.editor_helpers import MODULE_URL
+
+    form = _seeded_edit(w)
+    w.admin_client.post(MODULE_URL, data={**form, "text_uk": form["text_uk"] + "\nЗмінено.\n"})
+    with w.app.app_context():
+        first = services.history(db.session, "content/modules/01-basics.uk.md")[-1].id
+        db.session.rollback()
+    return _post(w.admin_client, f"/admin/authoring/revisions/{first}/restore", "/admin/authoring/")
+
+
+def case_editor_new(w: World):
+    _seeded_edit(w)
+    data = {"kind": "module", "entry_id": "new-topic", "title_uk": "Нова", "title_en": "New"}
+    return _post(w.admin_client, "/admin/authoring/new", "/admin/authoring/new", **data)
+
+
 CASES: dict[str, Callable[[World], Callable]] = {
     "authoring_media.upload_image": case_image_upload,
     "authoring_media.gift_confirm": case_gift_confirm,
+    "authoring.save": case_editor_save,
+    "authoring.publish": case_editor_publish,
+    "authoring.restore": case_editor_restore,
+    "authoring.new": case_editor_new,
     "accounts.reminders": case_reminders,
     "cohorts.create": case_cohort_create,
     "cohorts.archive": case_cohort_archive,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import html5lib
 import pytest
 from hypothesis import given, settings
@@ -79,3 +81,60 @@ def test_images_keep_a_src_only_when_it_names_an_uploaded_image_OUT_1_OUT_8():
     assert f'<img alt="Map of Ukraine" src="/media/{"0" * 64}.png" title="Regions">' in html
     assert html.count("src=") == 1 and "evil" not in html and "missing" not in html
     assert_safe(html)
+
+
+PLAIN_LOOKING = [
+    "The right answer 12",
+    "Ні, згода не має значення",
+    "Right: see the lesson.",
+    "Question 3 about the lesson?",
+    "a  b",
+    'It\'s "quoted" here',
+    "Прізвище з апострофом: Мар'яна, Мар’яна, Марʼяна",
+    "1. not a list",
+    "- not a list",
+    "# not a heading",
+    ": not a definition",
+    "a: b (c) - d.",
+    "100% sure",
+    "e-mail someone@example.org or http://example.org",
+    "x  ",
+    " leading",
+    "tab\there",
+    "==",
+    "a -- b --- c",
+    "10) ordered",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_LOOKING)
+def test_the_plain_paragraph_shortcut_renders_as_markdown_does(text):
+    """course/markdown.py skips the parser for plain one-line texts: same HTML either way."""
+    import markdown as md
+
+    from course.markdown import EXTENSIONS, to_html
+
+    assert to_html(text) == md.markdown(text, extensions=EXTENSIONS, output_format="html")
+
+
+def test_every_text_of_the_bundled_course_renders_as_markdown_does():
+    import markdown as md
+
+    from course.content.files import read_course_files
+    from course.markdown import EXTENSIONS, to_html
+
+    root = Path(__file__).parents[2]
+    for data in read_course_files(root / "content", root / "quizzes").values():
+        for line in data.decode("utf-8-sig").split("\n"):
+            expected = md.markdown(line, extensions=EXTENSIONS, output_format="html")
+            assert to_html(line) == expected, line
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(list("aZяЇ'’ʼ.,:;?()-—%/0 1#\"=+@")), min_size=1, max_size=30))
+def test_any_plain_looking_line_renders_as_markdown_does(text):
+    import markdown as md
+
+    from course.markdown import EXTENSIONS, to_html
+
+    assert to_html(text) == md.markdown(text, extensions=EXTENSIONS, output_format="html")

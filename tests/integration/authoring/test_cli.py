@@ -68,10 +68,10 @@ def test_an_import_with_problems_lists_them_by_line_and_saves_nothing(app, tmp_p
     course = tmp_path / "course"
     shutil.copytree(Path(app.config["CONTENT_DIR"]), course)
     module = course / "modules/02-next.en.md"
-    module.write_text(module.read_text().replace("order: 2", "order: [2"))
+    module.write_text(module.read_text().replace("title: Next steps", "title: Next: steps"))
     result = invoke(app, "import", str(course))
     assert result.exit_code == 1
-    assert f"{module}:3:8: the header is not valid" in result.output, result.output
+    assert f"{module}:4:12: the header is not valid: mapping values are not allowed here" in result.output
     assert "nothing imported" in result.output
     with app.app_context():
         assert db.session.query(ContentRelease).count() == 1

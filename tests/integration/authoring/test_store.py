@@ -173,7 +173,7 @@ def test_a_path_no_course_file_may_have_is_refused(seeded, path):
 
 def test_the_hash_an_attempt_or_certificate_stored_finds_its_release(seeded, clock):
     from course.certificates.eligibility import EligibilityRule
-    from course.certificates.services import requirements_for
+    from course.certificates.records import requirements_for
     from course.content.catalog import build_catalog_from_files
 
     with seeded.app_context():
@@ -210,3 +210,17 @@ def test_an_import_with_problems_lists_them_all_and_saves_nothing(seeded, files)
         assert "content/modules/notes.txt:1: 'content/modules/notes.txt' is not a place for a course file" in printed
         assert any(p.startswith(f"{MODULE}:3:") for p in printed)
         assert services.draft_files(db.session) == files
+
+
+def test_unpublished_paths_and_discard_follow_the_bytes(seeded):
+    new_page = "content/pages/about.en.md"
+    with seeded.app_context():
+        assert services.unpublished_paths(db.session) == []
+        changed = edit(db.session, MODULE, b"Text.", b"Changed.")
+        services.save_revision(db.session, new_page, b"---\nid: about\n---\n", author_id=None, base_revision_id=None)
+        assert services.unpublished_paths(db.session) == [MODULE, new_page]
+        back = services.discard(db.session, MODULE, author_id=None)
+        assert back.id != changed.id and back.number == 3  # a new revision, history kept
+        gone = services.discard(db.session, new_page, author_id=None)
+        assert gone.deleted
+        assert services.unpublished_paths(db.session) == []
