@@ -62,15 +62,8 @@ def _export_question(draft: QuestionDraft, path: str, warnings: list[Problem]) -
     head = f"::{escape(draft.title)}::[markdown]{escape(_text(draft.title, draft.body))}"
     general = f"\t####{escape(draft.general_feedback)}\n" if draft.general_feedback.strip() else ""
     if draft.kind in (SHORT_ANSWER, NUMERICAL):
-        meta["options"] = []
-        body = _typed_answers(draft)
-        return (
-            "\n".join([meta_comment(META_PREFIX, meta), head + "{" + ("#" if draft.kind == NUMERICAL else "")])
-            + "\n"
-            + body
-            + general
-            + "}"
-        )
+        opening = head + "{" + ("#" if draft.kind == NUMERICAL else "")
+        return f"{meta_comment(META_PREFIX, {**meta, 'options': []})}\n{opening}\n{_typed_answers(draft)}{general}}}"
     if draft.kind == TRUEFALSE:
         by_id = {o.id: o for o in draft.options}
         truth = by_id["true"].mark == "x"

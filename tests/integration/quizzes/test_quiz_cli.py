@@ -17,11 +17,28 @@ def test_import_gift_writes_the_quiz_and_lists_what_was_not_converted(app, tmp_p
         args=["quizzes", "import-gift", str(source), "--out", str(out), "--module", "basics"]
     )
     assert result.exit_code == 0, result.output
-    assert "6 questions converted, 3 not converted" in result.stdout
-    assert f"{source}:44: short-answer questions cannot be converted" in result.stderr
-    assert f"{source}:46: numerical" in result.stderr and f"{source}:48: essay" in result.stderr
+    assert "8 questions converted, 1 not converted" in result.stdout
+    assert f"{source}:48: essay" in result.stderr
+    assert (
+        f"{source}:44: no feedback for a wrong answer: write it under '- *' before publishing (warning)"
+        in result.stderr
+    )
     text = out.read_text(encoding="utf-8")
     assert text.startswith("---\nid: screening-quiz\nmodule: basics\n")
+    assert "type=shortanswer" in text and "type=numerical" in text
+
+
+def test_export_gift_of_a_file_import_gift_just_wrote_works(app, tmp_path):
+    """Issue 12: the import leaves feedback to write; the export warns about it and goes on."""
+    out = tmp_path / "screening-quiz.en.md"
+    runner = app.test_cli_runner()
+    imported = runner.invoke(args=["quizzes", "import-gift", str(GIFT / "features.gift"), "--out", str(out)])
+    assert imported.exit_code == 0, imported.output
+    gift = tmp_path / "again.gift"
+    exported = runner.invoke(args=["quizzes", "export-gift", str(out), "--out", str(gift)])
+    assert exported.exit_code == 0, exported.output
+    assert "needs feedback for a wrong answer" in exported.stderr and "(warning)" in exported.stderr
+    assert "=%100%Palermo Protocol" in gift.read_text(encoding="utf-8")
 
 
 def test_import_gift_exits_1_when_nothing_converts(app, tmp_path):
