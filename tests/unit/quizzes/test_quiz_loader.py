@@ -131,7 +131,7 @@ def test_markdown_in_quiz_text_is_sanitised(tmp_path):
             path.read_text(encoding="utf-8")
             .replace(
                 "Tick every element you can see.",
-                '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">[x](javascript:alert(1))',
+                '<script>window.__xss=1</script><b onmouseover="window.__xss=1">x</b>[x](javascript:alert(1))',
             )
             .replace("Right: forced labour", "<iframe src=//evil></iframe>Right: forced labour")
         )
@@ -140,7 +140,8 @@ def test_markdown_in_quiz_text_is_sanitised(tmp_path):
     assert problems == []
     question = quizzes["basics-quiz"].questions[0]
     html = question.html["en"] + question.option("exploitation").feedback_html["en"]
-    for bad in ("<script", "onerror", "javascript:", "<iframe"):
+    # (a raw <img> is a problem of its own in a quiz: quizzes show no images)
+    for bad in ("<script", "onmouseover", "javascript:", "<iframe"):
         assert bad not in html
 
 
