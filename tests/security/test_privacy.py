@@ -26,7 +26,8 @@ ROOT = Path(__file__).parents[2]
 OWNER_COLUMNS = {"user_id"}
 # An admin action's audit row names the admin (actor_id) and, for account actions, the account
 # it was about (target_user_id, issue 16): the row records the action, it holds no personal data.
-ACTOR_COLUMN = re.compile(r"(_by_id|^actor_id|^target_user_id)$")
+# A content revision or release names the admin who wrote it (author_id, issue 12), likewise.
+ACTOR_COLUMN = re.compile(r"(_by_id|^actor_id|^target_user_id|^author_id)$")
 
 
 def user_foreign_keys() -> dict[str, list[str]]:

@@ -112,3 +112,24 @@ def test_the_release_number_is_read_at_most_every_content_check_seconds(app, cli
     change(app, OLD, NEW)
     publish(app, clock)
     assert OLD in page(client)  # not looked again within the hour
+
+
+@pytest.mark.parametrize("value", ["-1", "soon", "nan"])
+def test_a_content_check_interval_that_is_not_seconds_is_refused(value):
+    from pathlib import Path
+
+    from course.config import ConfigError, resolve
+
+    with pytest.raises(ConfigError, match="CONTENT_CHECK_SECONDS"):
+        resolve({"SECRET_KEY": "x" * 40}, Path("/nonexistent"), {"CONTENT_CHECK_SECONDS": value})
+
+
+def test_the_content_check_interval_defaults_to_2_seconds_and_may_be_0(tmp_path):
+    from course.config import resolve
+
+    config: dict = {"SECRET_KEY": "x" * 40}
+    resolve(config, tmp_path, {})
+    assert config["CONTENT_CHECK_SECONDS"] == 2.0
+    explicit: dict = {"SECRET_KEY": "x" * 40, "CONTENT_CHECK_SECONDS": 0}
+    resolve(explicit, tmp_path, {"CONTENT_CHECK_SECONDS": "5"})
+    assert explicit["CONTENT_CHECK_SECONDS"] == 0.0
