@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, true
 
 from course.accounts.models import User
 from course.certificates.models import Certificate
@@ -40,8 +40,9 @@ def _pairs(session: Session, statement) -> dict:
 
 
 def graded(attempt=QuizAttempt):
-    """Finished graded attempts (practice rounds never count)."""
-    return and_(attempt.status == FINISHED, attempt.is_practice.is_(False))
+    """Finished graded attempts (practice rounds never count). `= false`, not `IS false`: an
+    equality lets PostgreSQL use the index's order past that column."""
+    return and_(attempt.status == FINISHED, attempt.is_practice == false())
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ def funnel_counts(session: Session, actor: Actor, modules: Sequence[Module], fil
     passed = (
         select(p.c.g, QuizAttempt.quiz_id, func.count(QuizAttempt.user_id.distinct()))
         .join(p, p.c.id == QuizAttempt.user_id)
-        .where(graded(), QuizAttempt.is_passed.is_(True))
+        .where(graded(), QuizAttempt.is_passed == true())
         .group_by(p.c.g, QuizAttempt.quiz_id)
     )
     certified = (
@@ -122,33 +123,32 @@ class QuizVersionCounts:
 
 
 def quiz_counts(session: Session, actor: Actor, filters: Filters) -> list[QuizVersionCounts]:
-    """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores."""
+    """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores.
+
+    Two queries: attempts per score band (their sum is the attempts), and learners per
+    (attempts needed, hours to pass), the learners who never passed with neither."""
     p = population(actor, filters)
     # No breakdown here: IN lets both engines drive from the covering index (user_id first).
     counted = QuizAttempt.user_id.in_(select(p.c.id))
-    base = select(QuizAttempt.quiz_id, QuizAttempt.content_hash).where(graded(), counted)
     out: dict[tuple[str, str], QuizVersionCounts] = {}
 
     def row(quiz_id: str, content_hash: str) -> QuizVersionCounts:
         return out.setdefault((quiz_id, content_hash), QuizVersionCounts(quiz_id, content_hash))
 
-    totals = base.add_columns(
-        func.count(),
-        func.count(QuizAttempt.user_id.distinct()),
-        func.count(case((QuizAttempt.is_passed.is_(True), QuizAttempt.user_id)).distinct()),
-    ).group_by(QuizAttempt.quiz_id, QuizAttempt.content_hash)
-    for quiz_id, content_hash, attempts, learners, passed in session.execute(totals):
-        item = row(quiz_id, content_hash)
-        item.attempts, item.learners, item.passed = attempts, learners, passed
     band = _band()
-    bands = base.add_columns(band.label("band"), func.count()).group_by(
-        QuizAttempt.quiz_id, QuizAttempt.content_hash, band
-    )
+    keys = (QuizAttempt.quiz_id, QuizAttempt.content_hash, band)
+    bands = select(*keys, func.count()).where(graded(), counted).group_by(*keys)
     for quiz_id, content_hash, index, count in session.execute(bands):
-        row(quiz_id, content_hash).scores[int(index)] += count
-    for quiz_id, content_hash, tries, hours, count in session.execute(_to_pass(counted)):
-        row(quiz_id, content_hash).tries[int(tries)] += count
-        row(quiz_id, content_hash).hours[int(hours or 0)] += count
+        item = row(quiz_id, content_hash)
+        item.scores[int(index)] += count
+        item.attempts += count
+    for quiz_id, content_hash, tries, hours, count in session.execute(_per_learner(counted)):
+        item = row(quiz_id, content_hash)
+        item.learners += count
+        if tries is not None:
+            item.passed += count
+            item.tries[int(tries)] += count
+            item.hours[int(hours or 0)] += count
     return sorted(out.values(), key=lambda item: (item.quiz_id, item.content_hash))
 
 
@@ -158,8 +158,9 @@ def _band():
     return case(*((percent >= 10 * band, band) for band in range(9, 0, -1)), else_=0)
 
 
-def _to_pass(counted):
-    """(quiz, version, attempts needed, hours from first start to passing, learners)."""
+def _per_learner(counted):
+    """(quiz, version, attempts needed, hours from first start to passing, learners); the
+    attempts needed and the hours are NULL for the learners who have not passed."""
     number = func.row_number().over(
         partition_by=(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.content_hash),
         order_by=(QuizAttempt.started_at, QuizAttempt.id),
@@ -191,10 +192,8 @@ def _to_pass(counted):
     )
     q = per_learner.c
     hours = Hours(q.passed_at, q.first)
-    return (
-        select(q.quiz_id, q.content_hash, q.tries, hours, func.count())
-        .where(q.tries.is_not(None))
-        .group_by(q.quiz_id, q.content_hash, q.tries, hours)
+    return select(q.quiz_id, q.content_hash, q.tries, hours, func.count()).group_by(
+        q.quiz_id, q.content_hash, q.tries, hours
     )
 
 

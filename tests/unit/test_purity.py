@@ -49,6 +49,7 @@ CORE = [
     "course.quizzes.drawing",
     "course.quizzes.rules",
     "course.quizzes.snapshot",
+    "course.quizzes.answers",
     "course.quizzes.gift",
     "course.quizzes.gift_convert",
     "course.quizzes.item_checks",

@@ -16,7 +16,8 @@ from course.certificates.models import Certificate
 from course.content.access import EXTENSION_KEY
 from course.extensions import db
 from course.progress.models import LessonRead
-from course.quizzes.models import FINISHED, QuizAttempt
+from course.quizzes.answers import GradedFacts, answer_rows
+from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt
 from course.quizzes.services import store_content
 from tests.conftest import PASSWORD
 
@@ -81,9 +82,21 @@ class Population:
             if passed is not None:
                 quiz = catalog.quizzes["basics-quiz"]
                 store_content(db.session, quiz, catalog.quizzes, created)
-                db.session.execute(
-                    QuizAttempt.__table__.insert(), [_attempt(uid, quiz, passed, locale, created) for uid in ids]
-                )
+                attempts = [_attempt(uid, quiz, passed, locale, created) for uid in ids]
+                table = QuizAttempt.__table__
+                returning = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+                attempt_ids = db.session.execute(returning, attempts).scalars().all()
+                # The per-question rows submitting writes (course/quizzes/answer_store.py).
+                rows = [
+                    row
+                    for attempt_id, a in zip(attempt_ids, attempts, strict=True)
+                    for row in answer_rows(
+                        GradedFacts(attempt_id, a["user_id"], a["content_hash"], 1, locale, a["score"], a["percent"]),
+                        a["results"],
+                        a["answers"],
+                    )
+                ]
+                db.session.execute(QuizAnswer.__table__.insert(), rows)
             db.session.commit()
         return ids
 

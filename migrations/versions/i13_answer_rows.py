@@ -1,0 +1,123 @@
+"""reports: one narrow row per question of each graded attempt, filled for past attempts
+
+Revision ID: i13_answer_rows
+Revises: i11_cache_generation
+"""
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "i13_answer_rows"
+down_revision = "i11_cache_generation"
+branch_labels = None
+depends_on = None
+
+INDEX_COLUMNS = [
+    "content_hash",
+    "attempt_no",
+    "user_id",
+    "position",
+    "question_id",
+    "score",
+    "attempt_score",
+    "attempt_percent",
+    "lang",
+    "chosen",
+]
+CHUNK = 2000
+
+
+def upgrade():
+    answer = op.create_table(
+        "quiz_answer",
+        sa.Column("attempt_id", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.String(length=64), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("attempt_no", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("lang", sa.String(length=8), nullable=True),
+        sa.Column("score", sa.Double(), nullable=False),
+        sa.Column("attempt_score", sa.Double(), nullable=False),
+        sa.Column("attempt_percent", sa.Double(), nullable=False),
+        sa.Column("chosen", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["attempt_id"],
+            ["quiz_attempt.id"],
+            name=op.f("fk_quiz_answer_attempt_id_quiz_attempt"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("attempt_id", "question_id", name=op.f("pk_quiz_answer")),
+    )
+    _backfill(op.get_bind(), answer)
+    op.create_index("ix_quiz_answer_items", "quiz_answer", INDEX_COLUMNS, unique=False)
+
+
+def _backfill(connection, answer) -> None:
+    """Rows for every graded attempt finished before this revision, a chunk at a time (by id).
+
+    The same rows `course/quizzes/answers.py` builds at grading, written out here so this
+    migration never changes when that module does."""
+    attempt = sa.table(
+        "quiz_attempt",
+        *(sa.column(name) for name in ("id", "user_id", "quiz_id", "content_hash", "lang", "status")),
+        *(sa.column(name) for name in ("is_practice", "score", "percent")),
+        sa.column("results", sa.JSON()),
+        sa.column("answers", sa.JSON()),
+    )
+    graded = sa.and_(attempt.c.status == "finished", attempt.c.is_practice.is_(False))
+    earlier = attempt.alias("earlier")
+    number = (
+        sa.select(sa.func.count())
+        .where(
+            earlier.c.user_id == attempt.c.user_id,
+            earlier.c.quiz_id == attempt.c.quiz_id,
+            earlier.c.status == "finished",
+            earlier.c.is_practice.is_(False),
+            earlier.c.id <= attempt.c.id,
+        )
+        .scalar_subquery()
+    )
+    columns = [attempt.c[name] for name in ("id", "user_id", "content_hash", "lang", "score", "percent")]
+    query = sa.select(*columns, number, attempt.c.results, attempt.c.answers).where(graded).order_by(attempt.c.id)
+    last = 0
+    while True:
+        chunk = connection.execute(query.where(attempt.c.id > last).limit(CHUNK)).all()
+        if not chunk:
+            return
+        rows = [row for values in chunk for row in _rows(*values)]
+        if rows:
+            connection.execute(answer.insert(), rows)
+        last = chunk[-1][0]
+
+
+def _rows(attempt_id, user_id, content_hash, lang, score, percent, number, results, answers):
+    results = json.loads(results) if isinstance(results, str) else results or {}
+    answers = json.loads(answers) if isinstance(answers, str) else answers or {}
+    out = []
+    for position, (qid, result) in enumerate(results.items()):
+        numerator, _, denominator = str(result[0]).partition("/")
+        chosen = (answers.get(qid) or {}).get("chosen") or ()
+        out.append(
+            {
+                "attempt_id": attempt_id,
+                "question_id": qid,
+                "user_id": user_id,
+                "content_hash": content_hash,
+                "attempt_no": number,
+                "position": position,
+                "lang": lang,
+                "score": int(numerator) / int(denominator or 1),
+                "attempt_score": float(score or 0),
+                "attempt_percent": float(percent or 0),
+                "chosen": json.dumps(sorted(chosen), separators=(",", ":"), ensure_ascii=False) if chosen else None,
+            }
+        )
+    return out
+
+
+def downgrade():
+    op.drop_index("ix_quiz_answer_items", table_name="quiz_answer")
+    op.drop_table("quiz_answer")
