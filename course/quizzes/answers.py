@@ -1,17 +1,18 @@
 """The narrow per-question rows of a graded attempt (table `quiz_answer`), built from its results.
 
-Core module: standard library only. One function turns what grading stores on the attempt
+Core module: standard library only. `answer_rows` turns what grading stores on the attempt
 (results `{question id: ["n/d", is_correct]}` in the order asked, answers `{question id:
-{"chosen": [...], ...}}`) into one plain row per question asked. The submit use case, the
-development seed and the tests' fixtures all build rows here, so they cannot disagree; the
-migration that fills rows for older attempts (i13_answer_rows) repeats the same few lines,
-frozen, as migrations must.
+{"chosen": [...], ...}}`) into one plain row per question asked; `learner_rows` sums up a
+learner's graded attempts at a quiz version (`quiz_learner`). The development seed and the
+tests' fixtures build rows here, as submitting does (course/quizzes/answer_store.py), so they
+cannot disagree; the migration that fills rows for older attempts (i13_answer_rows) repeats
+the same few lines, frozen, as migrations must.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,3 +62,19 @@ def answer_rows(facts: GradedFacts, results: Mapping[str, Any], answers: Mapping
         }
         for position, (qid, result) in enumerate(results.items())
     ]
+
+
+def learner_rows(attempts: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """`quiz_learner` rows summing up graded attempts given in the order they were started
+    (each with user_id, quiz_id, content_hash, started_at, finished_at, is_passed)."""
+    rows: dict[tuple, dict] = {}
+    for attempt in attempts:
+        key = (attempt["user_id"], attempt["quiz_id"], attempt["content_hash"])
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = dict(zip(("user_id", "quiz_id", "content_hash"), key, strict=True))
+            row.update(attempts=0, first_started_at=attempt["started_at"], tries_to_pass=None, passed_at=None)
+        row["attempts"] += 1
+        if attempt["is_passed"] and row["tries_to_pass"] is None:
+            row["tries_to_pass"], row["passed_at"] = row["attempts"], attempt["finished_at"]
+    return list(rows.values())

@@ -153,3 +153,24 @@ class QuizAnswer(Model):
     attempt_score: Mapped[float] = mapped_column(Double)  # the attempt's total marks
     attempt_percent: Mapped[float] = mapped_column(Double)
     chosen: Mapped[str | None] = mapped_column(Text)  # option ids as a JSON array
+
+
+class QuizLearner(Model):
+    """One learner's graded attempts at one quiz version, summed up at grading (issue 13).
+
+    Updated by `submit_attempt` in the unit of work that grades the attempt (one upsert), so
+    the quiz results and the funnel count learners from one narrow row each instead of ranking
+    every attempt. Like `quiz_answer`, a copy of what the attempts say: no personal data of its
+    own, and the rows of an account that no longer exists are never counted (the reports join
+    the accounts).
+    """
+
+    __tablename__ = "quiz_learner"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int]  # graded attempts at this version
+    first_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tries_to_pass: Mapped[int | None]  # the number of the first passing attempt; NULL: not passed
+    passed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when it finished

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, false, func, literal, or_, select, true
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
 from course.accounts.models import User
 from course.certificates.models import Certificate
@@ -20,7 +20,7 @@ from course.cohorts.scope import Actor
 from course.content.types import Module
 from course.extensions import Session
 from course.progress.models import LessonRead
-from course.quizzes.models import FINISHED, QuizAttempt, QuizContent
+from course.quizzes.models import FINISHED, QuizAttempt, QuizContent, QuizLearner
 from course.reports.filters import Filters
 from course.reports.population import learner_ids
 from course.reports.sql import Hours, Month
@@ -59,16 +59,14 @@ def funnel_counts(session: Session, actor: Actor, modules: Sequence[Module], fil
     """Each funnel stage counted per breakdown group, five queries in all."""
     p = population(actor, filters, by)
     registered = _pairs(session, select(p.c.g, func.count()).group_by(p.c.g))
-    activity = or_(
-        exists().where(LessonRead.user_id == p.c.id),
-        exists().where(QuizAttempt.user_id == p.c.id, graded()),
-    )
+    # quiz_learner has a row per learner and quiz version once a graded attempt is finished.
+    activity = or_(exists().where(LessonRead.user_id == p.c.id), exists().where(QuizLearner.user_id == p.c.id))
     started = _pairs(session, select(p.c.g, func.count()).where(activity).group_by(p.c.g))
     passed = (
-        select(p.c.g, QuizAttempt.quiz_id, func.count(QuizAttempt.user_id.distinct()))
-        .join(p, p.c.id == QuizAttempt.user_id)
-        .where(graded(), QuizAttempt.is_passed == true())
-        .group_by(p.c.g, QuizAttempt.quiz_id)
+        select(p.c.g, QuizLearner.quiz_id, func.count(QuizLearner.user_id.distinct()))
+        .join(p, p.c.id == QuizLearner.user_id)
+        .where(QuizLearner.tries_to_pass.is_not(None))
+        .group_by(p.c.g, QuizLearner.quiz_id)
     )
     certified = (
         select(p.c.g, func.count(Certificate.user_id.distinct()))
@@ -126,7 +124,8 @@ def quiz_counts(session: Session, actor: Actor, filters: Filters) -> list[QuizVe
     """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores.
 
     Two queries: attempts per score band (their sum is the attempts), and learners per
-    (attempts needed, hours to pass), the learners who never passed with neither."""
+    (attempts needed, hours to pass) from their summaries (`quiz_learner`, kept at grading),
+    the learners who never passed with neither."""
     p = population(actor, filters)
     # No breakdown here: IN lets both engines drive from the covering index (user_id first).
     counted = QuizAttempt.user_id.in_(select(p.c.id))
@@ -142,7 +141,7 @@ def quiz_counts(session: Session, actor: Actor, filters: Filters) -> list[QuizVe
         item = row(quiz_id, content_hash)
         item.scores[int(index)] += count
         item.attempts += count
-    for quiz_id, content_hash, tries, hours, count in session.execute(_per_learner(counted)):
+    for quiz_id, content_hash, tries, hours, count in session.execute(_per_learner(p)):
         item = row(quiz_id, content_hash)
         item.learners += count
         if tries is not None:
@@ -158,43 +157,13 @@ def _band():
     return case(*((percent >= 10 * band, band) for band in range(9, 0, -1)), else_=0)
 
 
-def _per_learner(counted):
-    """(quiz, version, attempts needed, hours from first start to passing, learners); the
-    attempts needed and the hours are NULL for the learners who have not passed."""
-    number = func.row_number().over(
-        partition_by=(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.content_hash),
-        order_by=(QuizAttempt.started_at, QuizAttempt.id),
-    )
-    ranked = (
-        select(
-            QuizAttempt.user_id,
-            QuizAttempt.quiz_id,
-            QuizAttempt.content_hash,
-            QuizAttempt.is_passed,
-            QuizAttempt.started_at,
-            QuizAttempt.finished_at,
-            number.label("n"),
-        )
-        .where(graded(), counted)
-        .subquery()
-    )
-    r = ranked.c
-    per_learner = (
-        select(
-            r.quiz_id,
-            r.content_hash,
-            func.min(case((r.is_passed.is_(True), r.n))).label("tries"),
-            func.min(r.started_at).label("first"),
-            func.min(case((r.is_passed.is_(True), r.finished_at))).label("passed_at"),
-        )
-        .group_by(r.user_id, r.quiz_id, r.content_hash)
-        .subquery()
-    )
-    q = per_learner.c
-    hours = Hours(q.passed_at, q.first)
-    return select(q.quiz_id, q.content_hash, q.tries, hours, func.count()).group_by(
-        q.quiz_id, q.content_hash, q.tries, hours
-    )
+def _per_learner(p):
+    """(quiz, version, attempts needed, hours from first start to passing, learners), from the
+    learners' summaries; attempts needed and hours are NULL for those who have not passed."""
+    q = QuizLearner
+    hours = Hours(q.passed_at, q.first_started_at)
+    keys = (q.quiz_id, q.content_hash, q.tries_to_pass, hours)
+    return select(*keys, func.count()).where(q.user_id.in_(select(p.c.id))).group_by(*keys)
 
 
 def version_dates(session: Session) -> dict[str, datetime]:

@@ -32,9 +32,9 @@ from course.certificates.models import Certificate
 from course.content.types import Module
 from course.extensions import Session
 from course.progress.models import LessonRead
-from course.quizzes.answers import GradedFacts, answer_rows
+from course.quizzes.answers import GradedFacts, answer_rows, learner_rows
 from course.quizzes.drawing import draw_attempt
-from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt
+from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 from course.quizzes.scoring import grade_question
 from course.quizzes.services import snapshot_of, store_content
 from course.quizzes.snapshot import responses_to_json
@@ -314,7 +314,7 @@ class Seeder:
                 rows.clear()
 
     def _answer_rows(self) -> None:
-        """The attempts, then their per-question rows, built as submitting builds them."""
+        """The attempts, then the reports' rows of them, built as submitting builds them."""
         if not self.attempts:
             return
         table = QuizAttempt.__table__
@@ -328,6 +328,8 @@ class Seeder:
             rows += answer_rows(facts, row["results"], row["answers"])
         if rows:
             self.session.execute(QuizAnswer.__table__.insert(), rows)
+        # A chunk holds every attempt of its learners, in the order they were started.
+        self.session.execute(QuizLearner.__table__.insert(), learner_rows(self.attempts))
         self.totals[1] += len(self.attempts)
         self.attempts.clear()
         self.numbers.clear()

@@ -1,4 +1,5 @@
-"""reports: one narrow row per question of each graded attempt, filled for past attempts
+"""reports: one narrow row per question of each graded attempt, and one per learner and quiz
+version summing their graded attempts, both filled for past attempts
 
 Revision ID: i13_answer_rows
 Revises: i11_cache_generation
@@ -53,6 +54,52 @@ def upgrade():
     )
     _backfill(op.get_bind(), answer)
     op.create_index("ix_quiz_answer_items", "quiz_answer", INDEX_COLUMNS, unique=False)
+    learner = op.create_table(
+        "quiz_learner",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("quiz_id", sa.String(length=64), nullable=False),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("first_started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("tries_to_pass", sa.Integer(), nullable=True),
+        sa.Column("passed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("user_id", "quiz_id", "content_hash", name=op.f("pk_quiz_learner")),
+    )
+    op.execute(learner.insert().from_select(LEARNER_COLUMNS, _summaries()))
+
+
+LEARNER_COLUMNS = ["user_id", "quiz_id", "content_hash", "attempts", "first_started_at", "tries_to_pass", "passed_at"]
+
+
+def _summaries():
+    """Each learner's graded attempts at each quiz version: how many, the first start, and the
+    number (in the order started) and finish of the first that passed."""
+    attempt = sa.table(
+        "quiz_attempt",
+        *(sa.column(name) for name in ("id", "user_id", "quiz_id", "content_hash", "status", "is_practice")),
+        *(sa.column(name) for name in ("started_at", "finished_at", "is_passed")),
+    )
+    number = sa.func.row_number().over(
+        partition_by=(attempt.c.user_id, attempt.c.quiz_id, attempt.c.content_hash),
+        order_by=(attempt.c.started_at, attempt.c.id),
+    )
+    ranked = (
+        sa.select(*(attempt.c[name] for name in ("user_id", "quiz_id", "content_hash", "started_at")))
+        .add_columns(attempt.c.finished_at, attempt.c.is_passed, number.label("n"))
+        .where(attempt.c.status == "finished", attempt.c.is_practice == sa.false())
+        .subquery()
+    )
+    r = ranked.c
+    passed = r.is_passed == sa.true()
+    return sa.select(
+        r.user_id,
+        r.quiz_id,
+        r.content_hash,
+        sa.func.count(),
+        sa.func.min(r.started_at),
+        sa.func.min(sa.case((passed, r.n))),
+        sa.func.min(sa.case((passed, r.finished_at))),
+    ).group_by(r.user_id, r.quiz_id, r.content_hash)
 
 
 def _backfill(connection, answer) -> None:
@@ -119,5 +166,6 @@ def _rows(attempt_id, user_id, content_hash, lang, score, percent, number, resul
 
 
 def downgrade():
+    op.drop_table("quiz_learner")
     op.drop_index("ix_quiz_answer_items", table_name="quiz_answer")
     op.drop_table("quiz_answer")

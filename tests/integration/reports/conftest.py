@@ -16,8 +16,8 @@ from course.certificates.models import Certificate
 from course.content.access import EXTENSION_KEY
 from course.extensions import db
 from course.progress.models import LessonRead
-from course.quizzes.answers import GradedFacts, answer_rows
-from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt
+from course.quizzes.answers import GradedFacts, answer_rows, learner_rows
+from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 from course.quizzes.services import store_content
 from tests.conftest import PASSWORD
 
@@ -86,7 +86,7 @@ class Population:
                 table = QuizAttempt.__table__
                 returning = table.insert().returning(table.c.id, sort_by_parameter_order=True)
                 attempt_ids = db.session.execute(returning, attempts).scalars().all()
-                # The per-question rows submitting writes (course/quizzes/answer_store.py).
+                # The reports' rows submitting writes (course/quizzes/answer_store.py).
                 rows = [
                     row
                     for attempt_id, a in zip(attempt_ids, attempts, strict=True)
@@ -97,6 +97,7 @@ class Population:
                     )
                 ]
                 db.session.execute(QuizAnswer.__table__.insert(), rows)
+                db.session.execute(QuizLearner.__table__.insert(), learner_rows(attempts))
             db.session.commit()
         return ids
 

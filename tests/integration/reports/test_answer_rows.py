@@ -1,5 +1,5 @@
-"""Item analysis reads per-question rows written at grading: fresh at once, and filled for the
-attempts made before the rows existed (migration i13_answer_rows), on both engines."""
+"""The reports read rows written at grading: fresh at once, and filled for the attempts made
+before the rows existed (migration i13_answer_rows), on both engines."""
 
 from __future__ import annotations
 
@@ -74,6 +74,10 @@ def test_migration_fills_answer_rows_for_attempts_made_before_it(database_url, t
         upgrade()
         with db.engine.connect() as connection:
             stored = [dict(r._mapping) for r in connection.execute(sa.text("SELECT * FROM quiz_answer"))]
+            summary = connection.execute(sa.text("SELECT * FROM quiz_learner")).mappings().all()
+        # One learner, one version: two graded attempts, the second passed; practice never counts.
+        assert [(s["user_id"], s["attempts"], s["tries_to_pass"]) for s in summary] == [(uid, 2, 2)]
+        assert summary[0]["passed_at"] is not None
         expected = [
             row
             for number, (attempt_id, a) in enumerate(zip(ids, (failed, passed), strict=True), start=1)
