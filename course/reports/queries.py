@@ -19,7 +19,8 @@ from course.certificates.models import Certificate
 from course.cohorts.scope import Actor
 from course.content.types import Module
 from course.extensions import Session
-from course.progress.models import LessonRead
+from course.progress.models import ModuleLearner
+from course.progress.rules import completed
 from course.quizzes.models import FINISHED, QuizAttempt, QuizContent, QuizLearner
 from course.reports.filters import Filters
 from course.reports.population import learner_ids
@@ -59,8 +60,9 @@ def funnel_counts(session: Session, actor: Actor, modules: Sequence[Module], fil
     """Each funnel stage counted per breakdown group, five queries in all."""
     p = population(actor, filters, by)
     registered = _pairs(session, select(p.c.g, func.count()).group_by(p.c.g))
-    # quiz_learner has a row per learner and quiz version once a graded attempt is finished.
-    activity = or_(exists().where(LessonRead.user_id == p.c.id), exists().where(QuizLearner.user_id == p.c.id))
+    # A row per learner and module once a lesson is read, and per quiz version once an attempt is graded.
+    read = exists().where(ModuleLearner.user_id == p.c.id)
+    activity = or_(read, exists().where(QuizLearner.user_id == p.c.id))
     started = _pairs(session, select(p.c.g, func.count()).where(activity).group_by(p.c.g))
     passed = (
         select(p.c.g, QuizLearner.quiz_id, func.count(QuizLearner.user_id.distinct()))
@@ -86,26 +88,25 @@ def funnel_counts(session: Session, actor: Actor, modules: Sequence[Module], fil
 
 
 def _modules_completed(session: Session, p, modules: Sequence[Module]) -> dict[tuple[str, str], int]:
-    """Learners who read every current lesson of a module (reads of removed lessons ignored)."""
-    modules = [m for m in modules if m.lessons]
-    if not modules:
+    """Learners who read every current lesson of a module (reads of removed lessons ignored).
+
+    One row per learner and module (`module_learner`) lists the lessons read; the rows are
+    counted per distinct list, and Python checks each list against the module as it is now."""
+    by_id = {m.id: m for m in modules if m.lessons}
+    if not by_id:
         return {}
-    current = or_(*(and_(LessonRead.module_id == m.id, LessonRead.lesson_id.in_(m.lesson_ids)) for m in modules))
-    needed = case({m.id: len(m.lessons) for m in modules}, value=LessonRead.module_id)
-    # Grouped in the unique index's order (user, module, lesson), then joined for the group.
-    per_learner = (
-        select(LessonRead.user_id, LessonRead.module_id)
-        .where(LessonRead.user_id.in_(select(p.c.id)), current)
-        .group_by(LessonRead.user_id, LessonRead.module_id)
-        .having(func.count() == needed)
-        .subquery()
-    )
+    keys = (p.c.g, ModuleLearner.module_id, ModuleLearner.lessons)
     counted = (
-        select(p.c.g, per_learner.c.module_id, func.count())
-        .join(p, p.c.id == per_learner.c.user_id)
-        .group_by(p.c.g, per_learner.c.module_id)
+        select(*keys, func.count())
+        .join(p, p.c.id == ModuleLearner.user_id)
+        .where(ModuleLearner.module_id.in_(list(by_id)))
+        .group_by(*keys)
     )
-    return {(g, m): n for g, m, n in session.execute(counted)}
+    out: Counter[tuple[str, str]] = Counter()
+    for g, module_id, lessons, count in session.execute(counted):
+        if completed(lessons, by_id[module_id]):
+            out[(g, module_id)] += count
+    return dict(out)
 
 
 @dataclass(slots=True)

@@ -31,7 +31,8 @@ from course.certificates.codes import new_code
 from course.certificates.models import Certificate
 from course.content.types import Module
 from course.extensions import Session
-from course.progress.models import LessonRead
+from course.progress.models import LessonRead, ModuleLearner
+from course.progress.rules import module_rows
 from course.quizzes.answers import GradedFacts, answer_rows, learner_rows
 from course.quizzes.drawing import draw_attempt
 from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
@@ -304,6 +305,9 @@ class Seeder:
     def flush(self) -> None:
         """Insert what is pending, one statement per table (the attempts' answer rows too)."""
         self._answer_rows()
+        reads = ((r["user_id"], r["module_id"], r["lesson_id"]) for r in self.reads)
+        if self.reads:
+            self.session.execute(ModuleLearner.__table__.insert(), module_rows(reads))
         for model, rows, index in (
             (LessonRead, self.reads, 0),
             (Certificate, self.certificates, 2),

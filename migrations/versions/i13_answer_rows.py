@@ -1,5 +1,6 @@
-"""reports: one narrow row per question of each graded attempt, and one per learner and quiz
-version summing their graded attempts, both filled for past attempts
+"""reports: one narrow row per question of each graded attempt, one per learner and quiz
+version summing their graded attempts, one per learner and module listing the lessons read,
+all filled from what was stored before
 
 Revision ID: i13_answer_rows
 Revises: i11_cache_generation
@@ -66,6 +67,29 @@ def upgrade():
         sa.PrimaryKeyConstraint("user_id", "quiz_id", "content_hash", name=op.f("pk_quiz_learner")),
     )
     op.execute(learner.insert().from_select(LEARNER_COLUMNS, _summaries()))
+    modules = op.create_table(
+        "module_learner",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("module_id", sa.String(length=64), nullable=False),
+        sa.Column("lessons", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "module_id", name=op.f("pk_module_learner")),
+    )
+    _module_rows(op.get_bind(), modules)
+
+
+def _module_rows(connection, modules) -> None:
+    """Each learner's lessons read per module, space-separated, a range of learners at a time."""
+    read = sa.table("lesson_read", *(sa.column(name) for name in ("id", "user_id", "module_id", "lesson_id")))
+    top = connection.execute(sa.select(sa.func.max(read.c.user_id))).scalar() or 0
+    query = sa.select(read.c.user_id, read.c.module_id, read.c.lesson_id).order_by(read.c.user_id, read.c.id)
+    for low in range(0, top, CHUNK):
+        lessons: dict[tuple, list[str]] = {}
+        chunk = query.where(read.c.user_id > low, read.c.user_id <= low + CHUNK)
+        for user_id, module_id, lesson_id in connection.execute(chunk):
+            lessons.setdefault((user_id, module_id), []).append(lesson_id)
+        rows = [{"user_id": u, "module_id": m, "lessons": " ".join(ids)} for (u, m), ids in lessons.items()]
+        if rows:
+            connection.execute(modules.insert(), rows)
 
 
 LEARNER_COLUMNS = ["user_id", "quiz_id", "content_hash", "attempts", "first_started_at", "tries_to_pass", "passed_at"]
@@ -166,6 +190,7 @@ def _rows(attempt_id, user_id, content_hash, lang, score, percent, number, resul
 
 
 def downgrade():
+    op.drop_table("module_learner")
     op.drop_table("quiz_learner")
     op.drop_index("ix_quiz_answer_items", table_name="quiz_answer")
     op.drop_table("quiz_answer")

@@ -15,7 +15,8 @@ from course.accounts.passwords import hash_password
 from course.certificates.models import Certificate
 from course.content.access import EXTENSION_KEY
 from course.extensions import db
-from course.progress.models import LessonRead
+from course.progress.models import LessonRead, ModuleLearner
+from course.progress.rules import module_rows
 from course.quizzes.answers import GradedFacts, answer_rows, learner_rows
 from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 from course.quizzes.services import store_content
@@ -79,6 +80,9 @@ class Population:
             ]
             if reads:
                 db.session.execute(LessonRead.__table__.insert(), reads)
+                # The per-module rows mark_read keeps (course/progress/services.py).
+                keys = ((r["user_id"], r["module_id"], r["lesson_id"]) for r in reads)
+                db.session.execute(ModuleLearner.__table__.insert(), module_rows(keys))
             if passed is not None:
                 quiz = catalog.quizzes["basics-quiz"]
                 store_content(db.session, quiz, catalog.quizzes, created)
