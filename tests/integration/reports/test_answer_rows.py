@@ -44,16 +44,21 @@ def test_a_submission_is_in_the_item_analysis_as_soon_as_it_is_graded(app, make_
 USER = sa.table(
     "user",
     *(sa.column(name) for name in ("id", "email", "full_name", "password_hash", "org_type", "region", "role")),
-    *(sa.column(name) for name in ("locale", "session_epoch", "is_active", "created_at")),
+    *(sa.column(name) for name in ("locale", "session_epoch", "is_active")),
+    sa.column("created_at", sa.DateTime(timezone=True)),
 )
 ATTEMPT_COLUMNS = ("public_id", "user_id", "quiz_id", "content_hash", "is_practice", "lang", "status", "version")
-ATTEMPT_COLUMNS += ("started_at", "updated_at", "finished_at", "score", "max_score", "percent", "is_passed")
+ATTEMPT_COLUMNS += ("score", "max_score", "percent", "is_passed")
 ATTEMPT = sa.table(
     "quiz_attempt",
     sa.column("id"),
     *(sa.column(name) for name in ATTEMPT_COLUMNS),
     *(sa.column(name, sa.JSON()) for name in ("snapshot", "answers", "results")),
+    *(sa.column(name, sa.DateTime(timezone=True)) for name in ("started_at", "updated_at", "finished_at")),
 )
+
+READ_COLUMNS = ("user_id", "module_id", "lesson_id", "content_hash")
+READ = sa.table("lesson_read", *(sa.column(name) for name in READ_COLUMNS), sa.column("read_at", sa.DateTime(True)))
 
 
 def test_migration_fills_answer_rows_for_attempts_made_before_it(database_url, tmp_path, clock):
@@ -71,10 +76,14 @@ def test_migration_fills_answer_rows_for_attempts_made_before_it(database_url, t
             practice = {**failed, "public_id": "practice", "is_practice": True}
             ids = [connection.execute(ATTEMPT.insert().returning(ATTEMPT.c.id), [a]).scalar() for a in (failed, passed)]
             connection.execute(ATTEMPT.insert(), [practice])
+            read = {"user_id": uid, "module_id": "basics", "content_hash": "h", "read_at": BASE}
+            connection.execute(READ.insert(), [{**read, "lesson_id": lesson} for lesson in "ab"])
         upgrade()
         with db.engine.connect() as connection:
             stored = [dict(r._mapping) for r in connection.execute(sa.text("SELECT * FROM quiz_answer"))]
             summary = connection.execute(sa.text("SELECT * FROM quiz_learner")).mappings().all()
+            modules = connection.execute(sa.text("SELECT * FROM module_learner")).mappings().all()
+        assert [dict(m) for m in modules] == [{"user_id": uid, "module_id": "basics", "lessons": "a b"}]
         # One learner, one version: two graded attempts, the second passed; practice never counts.
         assert [(s["user_id"], s["attempts"], s["tries_to_pass"]) for s in summary] == [(uid, 2, 2)]
         assert summary[0]["passed_at"] is not None
