@@ -124,13 +124,14 @@ class QuizAnswer(Model):
     __tablename__ = "quiz_answer"
     __table_args__ = (
         # The item analysis reads one version's rows, first attempts by default: every column
-        # it reads is in the index, so neither engine touches the table itself.
+        # it reads is in the index, so neither engine touches the table itself; position
+        # before the learner, so the attempts' totals (position 0) are a narrow range.
         Index(
             "ix_quiz_answer_items",
             "content_hash",
             "attempt_no",
-            "user_id",
             "position",
+            "user_id",
             "question_id",
             "score",
             "attempt_score",

@@ -19,8 +19,8 @@ depends_on = None
 INDEX_COLUMNS = [
     "content_hash",
     "attempt_no",
-    "user_id",
     "position",
+    "user_id",
     "question_id",
     "score",
     "attempt_score",
