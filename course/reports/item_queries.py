@@ -25,7 +25,7 @@ from course.reports.filters import Filters
 from course.reports.items import ItemAnalysis, question_meta, tertile_cuts
 from course.reports.queries import graded, population
 
-CHUNK = 5000  # grouped rows fetched at a time (a server-side cursor on PostgreSQL)
+CHUNK = 1000  # grouped rows fetched at a time (a server-side cursor on PostgreSQL)
 
 
 @dataclass(frozen=True, slots=True)
