@@ -81,3 +81,18 @@ def previous_lesson(module: Module, lesson_id: str) -> str | None:
     ids = module.lesson_ids
     index = ids.index(lesson_id)
     return ids[index - 1] if index > 0 else None
+
+
+def module_rows(reads: Iterable[tuple[int, str, str]]) -> list[dict]:
+    """`module_learner` rows from (user id, module id, lesson id) reads, as `mark_read` keeps
+    them: the lessons of each learner's module, space-separated, in the order given."""
+    lessons: dict[tuple[int, str], list[str]] = {}
+    for user_id, module_id, lesson_id in reads:
+        lessons.setdefault((user_id, module_id), []).append(lesson_id)
+    return [{"user_id": u, "module_id": m, "lessons": " ".join(ids)} for (u, m), ids in lessons.items()]
+
+
+def completed(lessons: str, module: Module) -> bool:
+    """Whether a `module_learner` row's lessons include every lesson the module has now."""
+    read = set(lessons.split())
+    return bool(module.lessons) and all(lesson.id in read for lesson in module.lessons)

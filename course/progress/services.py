@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from course.accounts.models import ROLE_LEARNER, User
 from course.content.types import Module
 from course.extensions import Session
-from course.progress.models import LessonRead
+from course.progress.models import LessonRead, ModuleLearner
 from course.progress.rules import CourseProgress, ReadKey, course_progress
 from course.quizzes.rules import QuizStatus
 from course.quizzes.services import learner_quiz_statuses
@@ -36,7 +37,21 @@ def mark_read(session: Session, user: User, module: Module, lesson_id: str, now:
             session.add(row)
     except IntegrityError:  # a second tab recorded it between our check and insert
         return False
+    add_to_module_row(session, user.id, module.id, lesson_id)
     return True
+
+
+def add_to_module_row(session: Session, user_id: int, module_id: str, lesson_id: str) -> None:
+    """Append a newly read lesson to the learner's row for the module (the funnel counts these
+    rows): one upsert, which adds to whatever row it finds, so two tabs never lose a lesson."""
+    table = ModuleLearner.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(user_id=user_id, module_id=module_id, lessons=lesson_id)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.module_id],
+        set_={"lessons": table.c.lessons + " " + statement.excluded.lessons},
+    )
+    session.execute(statement)
 
 
 # Built once: certificate eligibility asks this after every pass.

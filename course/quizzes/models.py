@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, String, text
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import Model
@@ -108,3 +108,70 @@ class QuizContent(Model):
     quiz_id: Mapped[str] = mapped_column(String(64))
     questions: Mapped[dict[str, Any]] = mapped_column(JSON)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QuizAnswer(Model):
+    """One question of one graded attempt, as narrow columns: what the reports read (issue 13).
+
+    Written by `submit_attempt` in the same unit of work that grades the attempt (so a result
+    is in the item analysis the moment it is committed) and never changed, like the attempt's
+    results. The attempt's JSON stays the record; these rows repeat what the item analysis
+    needs, so it counts with GROUP BY instead of parsing ten thousand documents. Practice
+    rounds get no rows (they never count). `chosen` is NULL for kinds without options
+    (matching, short answer, numerical): their mark is `score` alone.
+    """
+
+    __tablename__ = "quiz_answer"
+    __table_args__ = (
+        # The item analysis reads one version's rows, first attempts by default: every column
+        # it reads is in the index, so neither engine touches the table itself; position
+        # before the learner, so the attempts' totals (position 0) are a narrow range.
+        Index(
+            "ix_quiz_answer_items",
+            "content_hash",
+            "attempt_no",
+            "position",
+            "user_id",
+            "question_id",
+            "score",
+            "attempt_score",
+            "attempt_percent",
+            "lang",
+            "chosen",
+        ),
+    )
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # The learner's graded attempt at this quiz, counted over every version in the order
+    # started (1: their first), so "first attempts" need no ranking at report time.
+    attempt_no: Mapped[int]
+    position: Mapped[int]  # the question's place in the attempt, from 0
+    lang: Mapped[str | None] = mapped_column(String(8))  # the attempt's language
+    score: Mapped[float] = mapped_column(Double)  # the mark on this question, in points
+    attempt_score: Mapped[float] = mapped_column(Double)  # the attempt's total marks
+    attempt_percent: Mapped[float] = mapped_column(Double)
+    chosen: Mapped[str | None] = mapped_column(Text)  # option ids as a JSON array
+
+
+class QuizLearner(Model):
+    """One learner's graded attempts at one quiz version, summed up at grading (issue 13).
+
+    Updated by `submit_attempt` in the unit of work that grades the attempt (one upsert), so
+    the quiz results and the funnel count learners from one narrow row each instead of ranking
+    every attempt. Like `quiz_answer`, a copy of what the attempts say: no personal data of its
+    own, and the rows of an account that no longer exists are never counted (the reports join
+    the accounts).
+    """
+
+    __tablename__ = "quiz_learner"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int]  # graded attempts at this version
+    first_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tries_to_pass: Mapped[int | None]  # the number of the first passing attempt; NULL: not passed
+    passed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # when it finished

@@ -1,7 +1,9 @@
 """Quizzes' part of the export and erasure: attempts with their answers and results.
 
 Attempts hold choices between authored options, never free text about the learner, so they
-stay under the pseudonymous user id for the item statistics (DATA-2)."""
+stay under the pseudonymous user id for the item statistics (DATA-2). The reports' per-question
+rows (`quiz_answer`) are a narrower copy of the same results and answers, so the attempts in the
+export already hold everything they say."""
 
 from __future__ import annotations
 

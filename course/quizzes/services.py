@@ -21,6 +21,7 @@ from course.accounts.models import User
 from course.caches import LRU
 from course.clock import as_utc
 from course.extensions import Session
+from course.quizzes.answer_store import store_report_rows
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -253,6 +254,9 @@ def submit_attempt(
     answers = _merged(session, attempt, responses)
     questions = [d.question for d in attempt_questions(session, attempt)]
     result = grade_attempt(questions, responses_from_json(answers), attempt_settings(attempt).pass_mark)
+    results = {r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct] for r in result.questions}
+    facts = (attempt.id, attempt.user_id, attempt.quiz_id, attempt.content_hash, attempt.lang, attempt.started_at)
+    practice = attempt.is_practice
     _update(
         session,
         attempt,
@@ -263,8 +267,11 @@ def submit_attempt(
         max_score=result.max_score,
         percent=result.percent,
         is_passed=result.is_passed,
-        results={r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct] for r in result.questions},
+        results=results,
     )
+    if not practice:  # practice rounds never count, so the reports need no rows of them
+        graded = (float(result.score), result.percent, result.is_passed, now)
+        store_report_rows(session, facts, graded, results, answers)
     return result
 
 

@@ -1,10 +1,10 @@
 """Which attempts an item analysis reads, under the attempt policy, counted by the database.
 
-Use-case layer: session and validated parameters in, an `ItemAnalysis` out. The policy picks
-one attempt per learner (first, highest, last) or keeps all, ranked on the narrow covering
-index; the chosen attempts' answers are unnested with json_each and counted with GROUP BY,
-so Python receives a few thousand grouped rows whatever the number of attempts and memory
-stays flat as attempts grow.
+Use-case layer: session and validated parameters in, an `ItemAnalysis` out. It reads the
+narrow answer rows written at grading (`quiz_answer`, course/quizzes/answer_store.py), never
+the attempts' JSON: the first attempt is a stored number, the highest or last is ranked on the
+attempts' narrow index; the rows are counted with GROUP BY on their covering index, so Python
+receives a few thousand grouped rows whatever the number of attempts and memory stays flat.
 """
 
 from __future__ import annotations
@@ -14,18 +14,18 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import func, select
 
 from course.cohorts.scope import Actor
 from course.extensions import Session
-from course.quizzes.models import QuizAttempt, QuizContent
+from course.quizzes.models import QuizAnswer, QuizAttempt, QuizContent
 from course.quizzes.services import content_questions
 from course.quizzes.types import Question
 from course.reports.filters import Filters
-from course.reports.items import ItemAnalysis, parse_score, question_meta, tertile_cuts
+from course.reports.items import ItemAnalysis, question_meta, tertile_cuts
 from course.reports.queries import graded, population
-from course.reports.sql import AsJsonb, ChosenOptions, JsonText
+
+CHUNK = 1000  # grouped rows fetched at a time (a server-side cursor on PostgreSQL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,83 +43,72 @@ def versions(session: Session, quiz_id: str) -> list[str]:
     return list(session.scalars(query.order_by(QuizContent.stored_at.desc(), QuizContent.content_hash)))
 
 
-def _ranked(query: ItemQuery):
-    """The attempts analysed, with the attempt's language (the account's for old attempts)."""
+def _analysed(query: ItemQuery):
+    """The answer rows analysed under the policy, joined to the population, and the language
+    each was given in (the attempt's; the account's for attempts from before it was kept)."""
     p = population(query.actor, query.filters.without_lang(), "lang")
-    lang = func.coalesce(QuizAttempt.lang, p.c.g).label("lang")
-    # Narrow columns only (the covering index): the wide JSON is read for the chosen attempts alone.
-    columns = [QuizAttempt.id, QuizAttempt.score, QuizAttempt.percent, lang]
+    lang = func.coalesce(QuizAnswer.lang, p.c.g)
+    where = [QuizAnswer.content_hash == query.content_hash]
+    if query.policy == "first":
+        # Numbered over every version: a learner's first attempt at v2 after trying v1 is a retake.
+        where.append(QuizAnswer.attempt_no == 1)
+    elif query.policy in ("highest", "last"):
+        where.append(QuizAnswer.attempt_id.in_(_one_per_learner(query)))
+    return p, lang, where
+
+
+def _one_per_learner(query: ItemQuery):
+    """Each learner's highest-scoring or last attempt at this version (ranked on the narrow index)."""
     order = {
-        "first": (QuizAttempt.started_at, QuizAttempt.id),
         "last": (QuizAttempt.started_at.desc(), QuizAttempt.id.desc()),
         "highest": (QuizAttempt.score.desc(), QuizAttempt.started_at, QuizAttempt.id),
-    }.get(query.policy)
-    # "first" ranks over every version: a learner's first attempt at v2 after trying v1 is a retake.
-    where = [graded(), QuizAttempt.quiz_id == query.quiz_id]
-    if query.policy != "first":
-        where.append(QuizAttempt.content_hash == query.content_hash)
-    statement = select(*columns, QuizAttempt.content_hash.label("version")).join(p, p.c.id == QuizAttempt.user_id)
-    if order is not None:
-        partition = QuizAttempt.user_id
-        statement = statement.add_columns(func.row_number().over(partition_by=partition, order_by=order).label("n"))
-    ranked = statement.where(*where).subquery("ranked")
-    chosen = [ranked.c.version == query.content_hash]
-    if order is not None:
-        chosen.append(ranked.c.n == 1)
-    return ranked, chosen
+    }[query.policy]
+    number = func.row_number().over(partition_by=QuizAttempt.user_id, order_by=order).label("n")
+    ranked = (
+        select(QuizAttempt.id, number)
+        .where(graded(), QuizAttempt.quiz_id == query.quiz_id, QuizAttempt.content_hash == query.content_hash)
+        .subquery("ranked")
+    )
+    return select(ranked.c.id).where(ranked.c.n == 1)
 
 
 def analyse(session: Session, query: ItemQuery) -> tuple[ItemAnalysis, dict[str, Question]]:
     """Run the item analysis of one quiz version for the filters and policy.
 
-    Two GROUP BY queries, so the database does the counting and Python receives a few
-    thousand rows whatever the number of attempts: one over the analysed attempts (total,
-    percentage), one over their answers (question, mark, total, percentage, language, options
-    chosen), unnested with json_each on both engines."""
+    Two GROUP BY queries over the narrow answer rows (`quiz_answer`, written at grading), so
+    the database does the counting and Python receives a few thousand rows whatever the number
+    of attempts: one over the analysed attempts (total, percentage: each attempt's first
+    question stands for it), one over their answers (question, mark, total, percentage,
+    language, options chosen), read in chunks so memory stays flat."""
     questions = content_questions(session, query.content_hash)
-    ranked, chosen = _ranked(query)
-    lang = query.filters.lang
-    analysed = [*chosen, ranked.c.lang == lang] if lang else chosen
-    per_total = select(ranked.c.score, ranked.c.percent, func.count()).where(*analysed)
-    attempts = session.execute(per_total.group_by(ranked.c.score, ranked.c.percent)).all()
+    p, lang, where = _analysed(query)
+    wanted = query.filters.lang
+    a = QuizAnswer
+    per_total = (
+        select(a.attempt_score, a.attempt_percent, func.count())
+        .join(p, p.c.id == a.user_id)
+        .where(*where, a.position == 0, *([lang == wanted] if wanted else []))
+        .group_by(a.attempt_score, a.attempt_percent)
+    )
+    attempts = session.execute(per_total).all()
     percents: Counter[float] = Counter()
     for _score, percent, count in attempts:
-        percents[float(percent or 0)] += count
+        percents[float(percent)] += count
     analysis = ItemAnalysis({qid: question_meta(q) for qid, q in questions.items()}, tertile_cuts(percents))
     for score, percent, count in attempts:
-        analysis.add_attempts(float(score or 0), float(percent or 0), count)
-    each = "jsonb_each" if session.get_bind().dialect.name == "postgresql" else "json_each"
-    for qid, mark, total, percent, row_lang, picked, count in session.execute(_answers(ranked, chosen, each)):
-        counted = lang is None or row_lang == lang
-        options = json.loads(picked) if picked else ()
-        total, percent = float(total or 0), float(percent or 0)
-        analysis.add_item(qid, parse_score(mark), total, percent, options, row_lang or "", counted, count)
+        analysis.add_attempts(float(score), float(percent), count)
+    keys = (a.question_id, a.score, a.attempt_score, a.attempt_percent, lang, a.chosen)
+    answers = select(*keys, func.count()).join(p, p.c.id == a.user_id).where(*where).group_by(*keys)
+    options: dict[str | None, tuple[str, ...]] = {None: ()}
+    for qid, mark, total, percent, row_lang, picked, count in session.execute(
+        answers.execution_options(yield_per=CHUNK)
+    ):
+        chosen = options.get(picked)
+        if chosen is None:
+            chosen = options[picked] = tuple(json.loads(picked))
+        counted = wanted is None or row_lang == wanted
+        analysis.add_item(qid, float(mark), float(total), float(percent), chosen, row_lang or "", counted, count)
     return analysis, questions
-
-
-def _answers(ranked, chosen, each: str):
-    """Answers of the chosen attempts, counted per (question, mark, total, %, language, options).
-
-    The chosen attempts' JSON is read once each (a materialised CTE; jsonb on PostgreSQL, so
-    looking up each question's answer does not parse the document again)."""
-    full = aliased(QuizAttempt)
-    attempts = (
-        select(
-            ranked.c.score,
-            ranked.c.percent,
-            ranked.c.lang,
-            AsJsonb(full.results).label("results"),
-            AsJsonb(full.answers).label("answers"),
-        )
-        .join(full, full.id == ranked.c.id)
-        .where(*chosen)
-        .cte("chosen_attempts")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-    results = getattr(func, each)(attempts.c.results).table_valued("key", "value", name="result")
-    mark, picked = JsonText(results.c.value, 0), ChosenOptions(attempts.c.answers, results.c.key)
-    keys = (results.c.key, mark, attempts.c.score, attempts.c.percent, attempts.c.lang, picked)
-    return select(*keys, func.count()).select_from(attempts).join(results, true()).group_by(*keys)
 
 
 def asked_questions(analysis: ItemAnalysis, questions: Mapping[str, Question]) -> list[str]:

@@ -12,15 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select
 
 from course.accounts.models import User
 from course.certificates.models import Certificate
 from course.cohorts.scope import Actor
 from course.content.types import Module
 from course.extensions import Session
-from course.progress.models import LessonRead
-from course.quizzes.models import FINISHED, QuizAttempt, QuizContent
+from course.progress.models import ModuleLearner
+from course.progress.rules import completed
+from course.quizzes.models import FINISHED, QuizAttempt, QuizContent, QuizLearner
 from course.reports.filters import Filters
 from course.reports.population import learner_ids
 from course.reports.sql import Hours, Month
@@ -40,8 +41,9 @@ def _pairs(session: Session, statement) -> dict:
 
 
 def graded(attempt=QuizAttempt):
-    """Finished graded attempts (practice rounds never count)."""
-    return and_(attempt.status == FINISHED, attempt.is_practice.is_(False))
+    """Finished graded attempts (practice rounds never count). `= false`, not `IS false`: an
+    equality lets PostgreSQL use the index's order past that column."""
+    return and_(attempt.status == FINISHED, attempt.is_practice == false())
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +60,15 @@ def funnel_counts(session: Session, actor: Actor, modules: Sequence[Module], fil
     """Each funnel stage counted per breakdown group, five queries in all."""
     p = population(actor, filters, by)
     registered = _pairs(session, select(p.c.g, func.count()).group_by(p.c.g))
-    activity = or_(
-        exists().where(LessonRead.user_id == p.c.id),
-        exists().where(QuizAttempt.user_id == p.c.id, graded()),
-    )
+    # A row per learner and module once a lesson is read, and per quiz version once an attempt is graded.
+    read = exists().where(ModuleLearner.user_id == p.c.id)
+    activity = or_(read, exists().where(QuizLearner.user_id == p.c.id))
     started = _pairs(session, select(p.c.g, func.count()).where(activity).group_by(p.c.g))
     passed = (
-        select(p.c.g, QuizAttempt.quiz_id, func.count(QuizAttempt.user_id.distinct()))
-        .join(p, p.c.id == QuizAttempt.user_id)
-        .where(graded(), QuizAttempt.is_passed.is_(True))
-        .group_by(p.c.g, QuizAttempt.quiz_id)
+        select(p.c.g, QuizLearner.quiz_id, func.count(QuizLearner.user_id.distinct()))
+        .join(p, p.c.id == QuizLearner.user_id)
+        .where(QuizLearner.tries_to_pass.is_not(None))
+        .group_by(p.c.g, QuizLearner.quiz_id)
     )
     certified = (
         select(p.c.g, func.count(Certificate.user_id.distinct()))
@@ -87,26 +88,25 @@ def funnel_counts(session: Session, actor: Actor, modules: Sequence[Module], fil
 
 
 def _modules_completed(session: Session, p, modules: Sequence[Module]) -> dict[tuple[str, str], int]:
-    """Learners who read every current lesson of a module (reads of removed lessons ignored)."""
-    modules = [m for m in modules if m.lessons]
-    if not modules:
+    """Learners who read every current lesson of a module (reads of removed lessons ignored).
+
+    One row per learner and module (`module_learner`) lists the lessons read; the rows are
+    counted per distinct list, and Python checks each list against the module as it is now."""
+    by_id = {m.id: m for m in modules if m.lessons}
+    if not by_id:
         return {}
-    current = or_(*(and_(LessonRead.module_id == m.id, LessonRead.lesson_id.in_(m.lesson_ids)) for m in modules))
-    needed = case({m.id: len(m.lessons) for m in modules}, value=LessonRead.module_id)
-    # Grouped in the unique index's order (user, module, lesson), then joined for the group.
-    per_learner = (
-        select(LessonRead.user_id, LessonRead.module_id)
-        .where(LessonRead.user_id.in_(select(p.c.id)), current)
-        .group_by(LessonRead.user_id, LessonRead.module_id)
-        .having(func.count() == needed)
-        .subquery()
-    )
+    keys = (p.c.g, ModuleLearner.module_id, ModuleLearner.lessons)
     counted = (
-        select(p.c.g, per_learner.c.module_id, func.count())
-        .join(p, p.c.id == per_learner.c.user_id)
-        .group_by(p.c.g, per_learner.c.module_id)
+        select(*keys, func.count())
+        .join(p, p.c.id == ModuleLearner.user_id)
+        .where(ModuleLearner.module_id.in_(list(by_id)))
+        .group_by(*keys)
     )
-    return {(g, m): n for g, m, n in session.execute(counted)}
+    out: Counter[tuple[str, str]] = Counter()
+    for g, module_id, lessons, count in session.execute(counted):
+        if completed(lessons, by_id[module_id]):
+            out[(g, module_id)] += count
+    return dict(out)
 
 
 @dataclass(slots=True)
@@ -122,33 +122,33 @@ class QuizVersionCounts:
 
 
 def quiz_counts(session: Session, actor: Actor, filters: Filters) -> list[QuizVersionCounts]:
-    """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores."""
+    """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores.
+
+    Two queries: attempts per score band (their sum is the attempts), and learners per
+    (attempts needed, hours to pass) from their summaries (`quiz_learner`, kept at grading),
+    the learners who never passed with neither."""
     p = population(actor, filters)
     # No breakdown here: IN lets both engines drive from the covering index (user_id first).
     counted = QuizAttempt.user_id.in_(select(p.c.id))
-    base = select(QuizAttempt.quiz_id, QuizAttempt.content_hash).where(graded(), counted)
     out: dict[tuple[str, str], QuizVersionCounts] = {}
 
     def row(quiz_id: str, content_hash: str) -> QuizVersionCounts:
         return out.setdefault((quiz_id, content_hash), QuizVersionCounts(quiz_id, content_hash))
 
-    totals = base.add_columns(
-        func.count(),
-        func.count(QuizAttempt.user_id.distinct()),
-        func.count(case((QuizAttempt.is_passed.is_(True), QuizAttempt.user_id)).distinct()),
-    ).group_by(QuizAttempt.quiz_id, QuizAttempt.content_hash)
-    for quiz_id, content_hash, attempts, learners, passed in session.execute(totals):
-        item = row(quiz_id, content_hash)
-        item.attempts, item.learners, item.passed = attempts, learners, passed
     band = _band()
-    bands = base.add_columns(band.label("band"), func.count()).group_by(
-        QuizAttempt.quiz_id, QuizAttempt.content_hash, band
-    )
+    keys = (QuizAttempt.quiz_id, QuizAttempt.content_hash, band)
+    bands = select(*keys, func.count()).where(graded(), counted).group_by(*keys)
     for quiz_id, content_hash, index, count in session.execute(bands):
-        row(quiz_id, content_hash).scores[int(index)] += count
-    for quiz_id, content_hash, tries, hours, count in session.execute(_to_pass(counted)):
-        row(quiz_id, content_hash).tries[int(tries)] += count
-        row(quiz_id, content_hash).hours[int(hours or 0)] += count
+        item = row(quiz_id, content_hash)
+        item.scores[int(index)] += count
+        item.attempts += count
+    for quiz_id, content_hash, tries, hours, count in session.execute(_per_learner(p)):
+        item = row(quiz_id, content_hash)
+        item.learners += count
+        if tries is not None:
+            item.passed += count
+            item.tries[int(tries)] += count
+            item.hours[int(hours or 0)] += count
     return sorted(out.values(), key=lambda item: (item.quiz_id, item.content_hash))
 
 
@@ -158,44 +158,13 @@ def _band():
     return case(*((percent >= 10 * band, band) for band in range(9, 0, -1)), else_=0)
 
 
-def _to_pass(counted):
-    """(quiz, version, attempts needed, hours from first start to passing, learners)."""
-    number = func.row_number().over(
-        partition_by=(QuizAttempt.user_id, QuizAttempt.quiz_id, QuizAttempt.content_hash),
-        order_by=(QuizAttempt.started_at, QuizAttempt.id),
-    )
-    ranked = (
-        select(
-            QuizAttempt.user_id,
-            QuizAttempt.quiz_id,
-            QuizAttempt.content_hash,
-            QuizAttempt.is_passed,
-            QuizAttempt.started_at,
-            QuizAttempt.finished_at,
-            number.label("n"),
-        )
-        .where(graded(), counted)
-        .subquery()
-    )
-    r = ranked.c
-    per_learner = (
-        select(
-            r.quiz_id,
-            r.content_hash,
-            func.min(case((r.is_passed.is_(True), r.n))).label("tries"),
-            func.min(r.started_at).label("first"),
-            func.min(case((r.is_passed.is_(True), r.finished_at))).label("passed_at"),
-        )
-        .group_by(r.user_id, r.quiz_id, r.content_hash)
-        .subquery()
-    )
-    q = per_learner.c
-    hours = Hours(q.passed_at, q.first)
-    return (
-        select(q.quiz_id, q.content_hash, q.tries, hours, func.count())
-        .where(q.tries.is_not(None))
-        .group_by(q.quiz_id, q.content_hash, q.tries, hours)
-    )
+def _per_learner(p):
+    """(quiz, version, attempts needed, hours from first start to passing, learners), from the
+    learners' summaries; attempts needed and hours are NULL for those who have not passed."""
+    q = QuizLearner
+    hours = Hours(q.passed_at, q.first_started_at)
+    keys = (q.quiz_id, q.content_hash, q.tries_to_pass, hours)
+    return select(*keys, func.count()).where(q.user_id.in_(select(p.c.id))).group_by(*keys)
 
 
 def version_dates(session: Session) -> dict[str, datetime]:

@@ -31,9 +31,11 @@ from course.certificates.codes import new_code
 from course.certificates.models import Certificate
 from course.content.types import Module
 from course.extensions import Session
-from course.progress.models import LessonRead
+from course.progress.models import LessonRead, ModuleLearner
+from course.progress.rules import module_rows
+from course.quizzes.answers import GradedFacts, answer_rows, learner_rows
 from course.quizzes.drawing import draw_attempt
-from course.quizzes.models import FINISHED, QuizAttempt
+from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 from course.quizzes.scoring import grade_question
 from course.quizzes.services import snapshot_of, store_content
 from course.quizzes.snapshot import responses_to_json
@@ -128,6 +130,7 @@ class Seeder:
         self.final = next((q for q in quizzes.values() if q.is_final), None)
         self.reads: list[dict] = []
         self.attempts: list[dict] = []
+        self.numbers: list[int] = []  # each pending attempt's number at its quiz (1: first)
         self.certificates: list[dict] = []
         self.totals = [0, 0, 0]
         self.regions = list(REGIONS)
@@ -259,6 +262,7 @@ class Seeder:
                     "results": results,
                 }
             )
+            self.numbers.append(number + 1)
             if passed:
                 return True, clock
             if self.rng.random() < 0.15:
@@ -303,16 +307,40 @@ class Seeder:
             )
 
     def flush(self) -> None:
-        """Insert what is pending, one statement per table."""
+        """Insert what is pending, one statement per table (the attempts' answer rows too)."""
+        self._answer_rows()
+        reads = ((r["user_id"], r["module_id"], r["lesson_id"]) for r in self.reads)
+        if self.reads:
+            self.session.execute(ModuleLearner.__table__.insert(), module_rows(reads))
         for model, rows, index in (
             (LessonRead, self.reads, 0),
-            (QuizAttempt, self.attempts, 1),
             (Certificate, self.certificates, 2),
         ):
             if rows:
                 self.session.execute(model.__table__.insert(), rows)
                 self.totals[index] += len(rows)
                 rows.clear()
+
+    def _answer_rows(self) -> None:
+        """The attempts, then the reports' rows of them, built as submitting builds them."""
+        if not self.attempts:
+            return
+        table = QuizAttempt.__table__
+        insert_attempts = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        ids = self.session.execute(insert_attempts, self.attempts).scalars().all()
+        rows = []
+        for attempt_id, row, number in zip(ids, self.attempts, self.numbers, strict=True):
+            facts = GradedFacts(
+                attempt_id, row["user_id"], row["content_hash"], number, row["lang"], row["score"], row["percent"]
+            )
+            rows += answer_rows(facts, row["results"], row["answers"])
+        if rows:
+            self.session.execute(QuizAnswer.__table__.insert(), rows)
+        # A chunk holds every attempt of its learners, in the order they were started.
+        self.session.execute(QuizLearner.__table__.insert(), learner_rows(self.attempts))
+        self.totals[1] += len(self.attempts)
+        self.attempts.clear()
+        self.numbers.clear()
 
 
 def seed(

@@ -53,6 +53,7 @@ CORE = [
     "course.quizzes.drawing",
     "course.quizzes.rules",
     "course.quizzes.snapshot",
+    "course.quizzes.answers",
     "course.quizzes.gift",
     "course.quizzes.gift_convert",
     "course.quizzes.gift_export",

@@ -15,8 +15,10 @@ from course.accounts.passwords import hash_password
 from course.certificates.models import Certificate
 from course.content.access import EXTENSION_KEY
 from course.extensions import db
-from course.progress.models import LessonRead
-from course.quizzes.models import FINISHED, QuizAttempt
+from course.progress.models import LessonRead, ModuleLearner
+from course.progress.rules import module_rows
+from course.quizzes.answers import GradedFacts, answer_rows, learner_rows
+from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 from course.quizzes.services import store_content
 from tests.conftest import PASSWORD
 
@@ -78,12 +80,28 @@ class Population:
             ]
             if reads:
                 db.session.execute(LessonRead.__table__.insert(), reads)
+                # The per-module rows mark_read keeps (course/progress/services.py).
+                keys = ((r["user_id"], r["module_id"], r["lesson_id"]) for r in reads)
+                db.session.execute(ModuleLearner.__table__.insert(), module_rows(keys))
             if passed is not None:
                 quiz = catalog.quizzes["basics-quiz"]
                 store_content(db.session, quiz, catalog.quizzes, created)
-                db.session.execute(
-                    QuizAttempt.__table__.insert(), [_attempt(uid, quiz, passed, locale, created) for uid in ids]
-                )
+                attempts = [_attempt(uid, quiz, passed, locale, created) for uid in ids]
+                table = QuizAttempt.__table__
+                returning = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+                attempt_ids = db.session.execute(returning, attempts).scalars().all()
+                # The reports' rows submitting writes (course/quizzes/answer_store.py).
+                rows = [
+                    row
+                    for attempt_id, a in zip(attempt_ids, attempts, strict=True)
+                    for row in answer_rows(
+                        GradedFacts(attempt_id, a["user_id"], a["content_hash"], 1, locale, a["score"], a["percent"]),
+                        a["results"],
+                        a["answers"],
+                    )
+                ]
+                db.session.execute(QuizAnswer.__table__.insert(), rows)
+                db.session.execute(QuizLearner.__table__.insert(), learner_rows(attempts))
             db.session.commit()
         return ids
 

@@ -1,0 +1,93 @@
+"""Store what the reports read of a graded attempt (issue 13): its per-question rows
+(`quiz_answer`) and its learner's summary at the quiz version (`quiz_learner`).
+
+Use-case layer: called by `submit_attempt` inside the unit of work that grades the attempt,
+so the rows are committed with the result or not at all, and a submission is in the reports
+as soon as it is committed. Never commits. The summary is one upsert (INSERT ... ON CONFLICT
+DO UPDATE, spelt alike by both engines' dialects), adding to the row it finds, so it needs no
+read first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from course.extensions import Session
+from course.quizzes.answers import GradedFacts, answer_rows
+from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
+
+_ANSWERS = QuizAnswer.__table__.insert()
+
+_ATTEMPT_NO = select(func.count()).where(
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.quiz_id == bindparam("quiz_id"),
+    QuizAttempt.status == FINISHED,
+    QuizAttempt.is_practice.is_(False),
+    QuizAttempt.id <= bindparam("attempt_id"),
+)
+
+
+def store_report_rows(
+    session: Session,
+    facts: tuple[int, int, str, str, str | None, datetime],
+    graded: tuple[float, float, bool, datetime],
+    results: Mapping[str, Any],
+    answers: Mapping[str, Any],
+) -> None:
+    """Both: `facts` of the attempt (id, learner, quiz, version, language, start) and what
+    grading gave (score, percentage, passed, finished at)."""
+    attempt_id, user_id, quiz_id, content_hash, lang, started_at = facts
+    score, percent, passed, finished_at = graded
+    store_answer_rows(session, (attempt_id, user_id, quiz_id, content_hash, lang), score, percent, results, answers)
+    _summary(session, (user_id, quiz_id, content_hash), started_at, finished_at if passed else None)
+
+
+def _summary(session: Session, key: tuple[int, str, str], started_at: datetime, passed_at: datetime | None) -> None:
+    table = QuizLearner.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    user_id, quiz_id, content_hash = key
+    statement = dialect.insert(table).values(
+        user_id=user_id,
+        quiz_id=quiz_id,
+        content_hash=content_hash,
+        attempts=1,
+        first_started_at=started_at,
+        tries_to_pass=1 if passed_at else None,
+        passed_at=passed_at,
+    )
+    passed_now = statement.excluded.passed_at.is_not(None)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.user_id, table.c.quiz_id, table.c.content_hash],
+        set_={
+            "attempts": table.c.attempts + 1,
+            "tries_to_pass": func.coalesce(table.c.tries_to_pass, case((passed_now, table.c.attempts + 1))),
+            "passed_at": func.coalesce(table.c.passed_at, statement.excluded.passed_at),
+        },
+    )
+    session.execute(statement)
+
+
+def store_answer_rows(
+    session: Session,
+    facts: tuple[int, int, str, str, str | None],
+    score: float,
+    percent: float,
+    results: Mapping[str, Any],
+    answers: Mapping[str, Any],
+) -> None:
+    """The graded attempt's per-question rows, in the caller's unit of work.
+
+    Its number among the learner's graded attempts at the quiz counts those finished with an
+    id up to its own: ids are given at start and one attempt is open at a time
+    (uq_quiz_attempt_open), so that is the order they were started in."""
+    attempt_id, user_id, quiz_id, content_hash, lang = facts
+    number = session.scalar(_ATTEMPT_NO, {"user_id": user_id, "quiz_id": quiz_id, "attempt_id": attempt_id})
+    graded = GradedFacts(attempt_id, user_id, content_hash, int(number or 1), lang, score, percent)
+    rows = answer_rows(graded, results, answers)
+    if rows:
+        session.execute(_ANSWERS, rows)
