@@ -3,7 +3,7 @@ version summing their graded attempts, one per learner and module listing the le
 all filled from what was stored before
 
 Revision ID: i13_answer_rows
-Revises: i11_cache_generation
+Revises: i12d_revision_sha256
 """
 
 import json
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "i13_answer_rows"
-down_revision = "i11_cache_generation"
+down_revision = "i12d_revision_sha256"
 branch_labels = None
 depends_on = None
 

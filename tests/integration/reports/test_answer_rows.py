@@ -65,7 +65,7 @@ def test_migration_fills_answer_rows_for_attempts_made_before_it(database_url, t
     app = make_test_app(database_url, tmp_path, clock)
     with app.app_context():
         empty_database()
-        upgrade(revision="i11_cache_generation")
+        upgrade(revision="i12d_revision_sha256")
         quiz = app.extensions[EXTENSION_KEY].quizzes["basics-quiz"]
         user = {"email": "old@example.org", "full_name": "Old", "password_hash": "x", "org_type": "police"}
         user |= {"region": "lviv", "role": "learner", "locale": "en", "session_epoch": 0, "is_active": True}
