@@ -91,12 +91,7 @@ def save_entry(
     same text) saves nothing and is not a conflict. Raises SaveRefused for a file changed by
     someone else since the form was opened, or for an id learners' records still name.
     """
-    changed = {}
-    for lang in LANGUAGES:
-        path, data = path_for(kind, stem, lang), from_form(posted[lang].text)
-        current = store.head(session, path)
-        if not same_text(None if current is None or current.deleted else current.data, data):
-            changed[path] = (lang, data)
+    changed = _changed_files(session, kind, stem, posted)
     released = store.release_files(session) if store.current_release(session) else {}
     taken = ids_taken_away(session, released, {path: data for path, (_lang, data) in changed.items()})
     if taken:
@@ -123,6 +118,17 @@ def save_entry(
     if conflicts:
         raise SaveRefused(conflicts=conflicts)
     return saved
+
+
+def _changed_files(session: Session, kind: str, stem: str, posted: Mapping[str, Posted]) -> dict:
+    """The language files whose posted text differs from the stored head: path -> (lang, bytes)."""
+    changed = {}
+    for lang in LANGUAGES:
+        path, data = path_for(kind, stem, lang), from_form(posted[lang].text)
+        current = store.head(session, path)
+        if not same_text(None if current is None or current.deleted else current.data, data):
+            changed[path] = (lang, data)
+    return changed
 
 
 def create_entry(

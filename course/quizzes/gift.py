@@ -234,31 +234,27 @@ def _numerical(answers: str, fmt: str) -> list[GiftAnswer]:
 
 def _weighted(part: str, fmt: str, default: float) -> GiftAnswer:
     """One typed answer: `%n%` weight (else `default`), plain text, `#` feedback (Moodle's commentparser)."""
-    part, weight = part.strip(), default
-    if part.startswith("%") and part.count("%") >= 2:
-        number, _, rest = part[1:].partition("%")
-        try:
-            weight, part = float(number) / 100, rest.strip()
-        except ValueError:
-            raise GiftSyntaxError(
-                N_("the answer weight '%{weight}%' is not a number"), weight=unescape(number)
-            ) from None
+    weight, part = _percent_weight(part.strip(), default)
     answer, _, feedback = part.partition("#")
     return GiftAnswer(Text(unescape(answer).strip(), "plain"), _format(feedback, fmt), weight)
 
 
+def _percent_weight(part: str, default: float) -> tuple[float, str]:
+    """A leading `%n%` weight as a fraction and the rest of the answer, else `default`."""
+    if not (part.startswith("%") and part.count("%") >= 2):
+        return default, part
+    number, _, rest = part[1:].partition("%")
+    try:
+        return float(number) / 100, rest.strip()
+    except ValueError:
+        raise GiftSyntaxError(N_("the answer weight '%{weight}%' is not a number"), weight=unescape(number)) from None
+
+
 def _choice(part: str, fmt: str) -> GiftAnswer:
-    weight = 0.0
     if part.startswith("="):
         weight, part = 1.0, part[1:].strip()
-    elif part.startswith("%") and part.count("%") >= 2:
-        number, _, rest = part[1:].partition("%")
-        try:
-            weight, part = float(number) / 100, rest.strip()
-        except ValueError:
-            raise GiftSyntaxError(
-                N_("the answer weight '%{weight}%' is not a number"), weight=unescape(number)
-            ) from None
+    else:
+        weight, part = _percent_weight(part, 0.0)
     answer, _, feedback = part.partition("#")
     return GiftAnswer(_format(answer, fmt), _format(feedback, fmt), weight)
 
