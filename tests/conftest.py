@@ -18,11 +18,14 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from hypothesis import HealthCheck, settings
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import text
 
-from course import create_app
+from course import caches, create_app
 from course.accounts.models import User
 from course.accounts.services import Registration, create_admin, register
+from course.authoring import serving
 from course.extensions import db
 from tests.pg import Cluster
 
@@ -96,6 +99,28 @@ def fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
     monkeypatch.setattr(services, "DUMMY_HASH", FAST_HASHER.hash("frontline-dummy-password-for-timing"))
 
 
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept for the whole test session, through Jinja's own extension point.
+
+    Every test builds a new app, so a new Jinja environment that would compile every template
+    it renders again: that was a fifth of the suite's time. Jinja checks each bucket against
+    the template's source checksum, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_BYTECODE = SharedBytecode()
+
+
 def make_test_app(database_url: str, tmp_path: Path, clock: FakeClock, **overrides):
     config = {
         "ENV_NAME": "test",
@@ -112,18 +137,23 @@ def make_test_app(database_url: str, tmp_path: Path, clock: FakeClock, **overrid
 
     os.environ["INSTANCE_PATH"] = str(tmp_path / "instance")
     try:
-        return create_app(config)
+        app = create_app(config)
+        app.jinja_env.bytecode_cache = SHARED_BYTECODE
+        return app
     finally:
         del os.environ["INSTANCE_PATH"]
 
 
 # Databases whose schema is exactly `db.create_all()`'s, so emptying the tables resets them.
 _schema_ready: set[str] = set()
+# Per database, the statements that empty it (reset_database), made once.
+_emptying: dict[str, list[str]] = {}
 
 
 def empty_database() -> None:
     """Drop everything (inside an app context), so create_all or migrations start from nothing."""
     _schema_ready.discard(str(db.engine.url))
+    _emptying.pop(str(db.engine.url), None)
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -141,15 +171,26 @@ def reset_database() -> None:
         empty_database()
         db.create_all()
         _schema_ready.add(url)
-        return
-    tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
-            names = ", ".join(connection.dialect.identifier_preparer.format_table(t) for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):  # children first: foreign keys are enforced
-                connection.execute(table.delete())
+        if url not in _emptying:
+            _emptying[url] = _emptying_statements(connection)
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("; ".join(_emptying[url]))  # one round trip
+        else:  # SQLite's driver runs one statement per call
+            for statement in _emptying[url]:
+                connection.exec_driver_sql(statement)
+
+
+def _emptying_statements(connection) -> list[str]:
+    """Statements that empty every table, children first (foreign keys are enforced), and
+    restart PostgreSQL's id sequences. DELETE, not TRUNCATE: on tables of a few rows
+    PostgreSQL's TRUNCATE costs about 25 ms a test (new files for every table), DELETE 5."""
+    preparer = connection.dialect.identifier_preparer
+    statements = [f"DELETE FROM {preparer.format_table(table)}" for table in reversed(db.metadata.sorted_tables)]
+    if connection.dialect.name == "postgresql":
+        sequences = connection.exec_driver_sql("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+        statements += [f"ALTER SEQUENCE {preparer.quote(name)} RESTART" for (name,) in sequences]
+    return statements
 
 
 @pytest.fixture
@@ -158,23 +199,94 @@ def app_overrides() -> dict:
     return {}
 
 
+@dataclass
+class Pooled:
+    """An app as the factory left it, to be handed out again after a test has used it."""
+
+    app: Flask
+    config: dict
+    attributes: dict
+    extensions: dict
+    served_from: str | None
+    shape: tuple
+
+    @classmethod
+    def keep(cls, app: Flask) -> Pooled:
+        return cls(app, dict(app.config), dict(vars(app)), dict(app.extensions),
+                   serving.served(app).files_hash, app_shape(app))  # fmt: skip
+
+    def restore(self, clock: FakeClock) -> Flask:
+        """Settings, attributes, extensions (the catalog and the release it serves) and every
+        per-process cache as they were when the factory returned."""
+        app = self.app
+        app.config.clear()
+        app.config.update(self.config, CLOCK=clock)
+        for name in set(vars(app)) - set(self.attributes):
+            delattr(app, name)
+        vars(app).update(self.attributes)
+        app.extensions.clear()
+        app.extensions.update(self.extensions)
+        serving.start_from_files(app, self.served_from or "")
+        caches.clear()
+        return app
+
+
+def app_shape(app: Flask) -> tuple:
+    """What a test could have added to an app that restoring would not take away: routes,
+    hooks, handlers, template filters. A pooled app whose shape changed is thrown away."""
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    return (
+        len(list(app.url_map.iter_rules())),
+        len(app.view_functions),
+        tuple(sum(len(funcs) for funcs in registry.values()) for registry in hooks),
+        len(app.error_handler_spec),
+        len(app.jinja_env.filters),
+        len(app.jinja_env.globals),
+    )
+
+
+# Building an app costs 30-60 ms (most of it Werkzeug compiling a hundred routes), and nearly
+# every test needs one: each xdist worker keeps the apps its tests built, per database and
+# settings, and restores one to its just-built state for the next test that asks for the same.
+_pool: dict[tuple[str, str], list[Pooled]] = {}
+
+
+@pytest.fixture(scope="session")
+def pooled_instance_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pooled")
+
+
 @pytest.fixture
-def make_app(database_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[Callable[..., Flask]]:
-    """Apps with other settings on the test database, emptied first; disposed after the test."""
-    made: list[Flask] = []
+def make_app(
+    request: pytest.FixtureRequest, database_url: str, pooled_instance_path: Path, tmp_path: Path, clock: FakeClock
+) -> Iterator[Callable[..., Flask]]:
+    """Apps with other settings on the test database, emptied first. Apps come from the pool
+    unless the test is marked `fresh_app` (it adds routes, which Flask allows only before an
+    app's first request)."""
+    fresh = request.node.get_closest_marker("fresh_app") is not None
+    taken: list[tuple[tuple[str, str], Pooled | None, Flask]] = []
 
     def make(**overrides) -> Flask:
-        app = make_test_app(database_url, tmp_path, clock, **overrides)
+        key = (database_url, repr(sorted(overrides.items())))
+        idle = [] if fresh else _pool.setdefault(key, [])
+        if idle:
+            pooled: Pooled | None = idle.pop()
+            app = pooled.restore(clock)
+        else:
+            app = make_test_app(database_url, tmp_path if fresh else pooled_instance_path, clock, **overrides)
+            pooled = None if fresh else Pooled.keep(app)
         with app.app_context():
             reset_database()
-        made.append(app)
+        taken.append((key, pooled, app))
         return app
 
     yield make
-    for app in made:
+    for key, pooled, app in taken:
         with app.app_context():
             db.session.remove()
-            db.engine.dispose()
+            db.engine.dispose()  # no connection outlives its test: a test may drop them all
+        if pooled is not None and app_shape(app) == pooled.shape:
+            _pool[key].append(pooled)
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="[^"]+"')
 LESSON = "/modules/basics/first"
 
 
+@pytest.mark.fresh_app
 def test_the_session_user_is_one_frozen_value_in_every_unit_of_work(app, make_learner):
     seen: list[tuple[str, object]] = []
 

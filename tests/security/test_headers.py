@@ -164,6 +164,7 @@ def failing_app(make_app):
     return app
 
 
+@pytest.mark.fresh_app
 def test_a_crash_shows_a_generic_page_with_the_logged_error_id_HDR_4(failing_app, json_log):
     response = failing_app.test_client().get("/_test/sql-error")
     body = response.get_data(as_text=True)
@@ -178,6 +179,7 @@ def test_a_crash_shows_a_generic_page_with_the_logged_error_id_HDR_4(failing_app
     _check_common_headers(response, "500")
 
 
+@pytest.mark.fresh_app
 @pytest.mark.parametrize(("url", "status"), [("/_test/rate-limited", 429), ("/no-such-page", 404), ("/logout", 405)])
 def test_error_pages_are_styled_and_carry_a_logged_id_HDR_4(failing_app, json_log, url, status):
     client = failing_app.test_client()
