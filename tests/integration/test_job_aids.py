@@ -147,6 +147,7 @@ def test_module_without_a_job_aid_file_has_no_job_aid_page(database_url, tmp_pat
             db.engine.dispose()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # reads files, no database
 def test_content_check_on_the_bundled_course_is_clean(app):
     result = app.test_cli_runner().invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.conftest import DATA
 
 GIFT = DATA / "quizzes" / "gift"
@@ -117,6 +119,7 @@ def test_content_check_strict_turns_item_writing_warnings_into_errors(app, tmp_p
     assert "4 error(s) (--strict)" in result.stderr
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # reads files, no database
 def test_the_bundled_course_passes_content_check_strict(app):
     """The shipped quizzes follow the item-writing rules they ask of every author (issue 15)."""
     root = DATA.parent.parent
