@@ -35,8 +35,11 @@ def _already_deleted():
     return redirect(url_for(".index"), 303)
 
 
-def _confirm_page(kind: str, stem: str, refusal: deleting.DeleteRefused | None = None, status: int = 200):
-    """What will go, and the form holding the revision of each file shown (the stale guard)."""
+def _confirm_page(
+    kind: str, stem: str, refusal: deleting.DeleteRefused | None = None, status: int = 200, message: str = ""
+):
+    """What will go, and the form holding the revision of each file shown (the stale guard);
+    a note typed before a refusal is kept."""
     files = deleting.doomed_files(db.session, kind, stem)
     if not files:
         return _already_deleted()
@@ -47,7 +50,7 @@ def _confirm_page(kind: str, stem: str, refusal: deleting.DeleteRefused | None =
         stem=stem,
         files=files,
         in_use=deleting.ids_in_use(db.session, files),
-        form=DeleteForm(formdata=None, **bases),
+        form=DeleteForm(formdata=None, message=message, **bases),
         refusal=refusal,
         release=store.current_release(db.session),
     )
@@ -70,7 +73,7 @@ def delete(kind: str, stem: str):
     form = DeleteForm()
     if not form.validate_on_submit():
         flash(_("The note is too long (300 characters at most)."), "error")
-        return _confirm_page(kind, stem, status=400)
+        return _confirm_page(kind, stem, status=400, message=form.message.data or "")
     bases = {lang: base_id(form[f"base_{lang}"].data) for lang in LANGUAGES}
     try:
         deleted = deleting.delete_entry(
@@ -78,7 +81,7 @@ def delete(kind: str, stem: str):
         )
     except deleting.DeleteRefused as refused:
         db.session.rollback()
-        return _confirm_page(kind, stem, refused, 409)
+        return _confirm_page(kind, stem, refused, 409, form.message.data or "")
     db.session.commit()
     if not deleted:
         return _already_deleted()

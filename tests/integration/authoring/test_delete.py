@@ -170,7 +170,7 @@ def test_a_second_click_on_delete_changes_nothing_and_says_so(app, admin):
 def test_a_delete_from_a_stale_confirmation_is_refused_and_the_fresh_one_works(app, admin, make_admin):
     other = app.test_client()
     assert Auth(other).login(make_admin("second@example.org").email).status_code == 302
-    stale = delete_form(admin, MODULE_URL)
+    stale = delete_form(admin, MODULE_URL) | {"message": "більше не потрібен"}
     theirs = edit_form(other, MODULE_URL)
     assert save(other, MODULE_URL, theirs, text_en=theirs["text_en"] + "\nTheir new paragraph.\n").status_code == 303
     refused = delete(admin, MODULE_URL, stale)
@@ -179,6 +179,7 @@ def test_a_delete_from_a_stale_confirmation_is_refused_and_the_fresh_one_works(a
     assert MODULE_EN in page.split("Не видалено")[1]
     assert revisions(app, MODULE_EN) == 2 and revisions(app, MODULE_UK) == 1  # nothing deleted
     assert hidden(page, "base_en") != stale["base_en"]  # the page now names their revision
+    assert 'value="більше не потрібен"' in page  # the note typed is kept
     fresh = {**stale, "base_en": hidden(page, "base_en")}
     assert delete(admin, MODULE_URL, fresh).status_code == 303
     assert revisions(app, MODULE_EN) == 3 and revisions(app, MODULE_UK) == 2
