@@ -13,6 +13,9 @@ from flask_login import current_user
 from course.access import staff_required, trainer_allowed
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.admin import reports
+from course.authoring import services as store
+from course.authoring.editor import draft_catalog
+from course.authoring.files import parse_path
 from course.certificates.forms import STATUS_LABELS
 from course.clock import utcnow
 from course.cohorts.models import Cohort
@@ -20,6 +23,7 @@ from course.cohorts.scope import visible_cohorts
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
+from course.problems import sort_problems
 from course.unit_of_work import reads
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -103,8 +107,19 @@ def _csv_row(user, progress, outcome: reports.Outcome) -> tuple:
 @bp.get("/content")
 @reads
 def content_problems():
-    problems = [(p, p.render(_)) for p in current_catalog().problems]
-    return render_template("admin/content.html", problems=problems)
+    """The draft's problems (once release 1 exists: the editor's draft), each linked to its
+    file and line in the editor, and whether the draft differs from what learners are served."""
+    release = store.current_release(db.session)
+    if release is None:  # still served from the files on disk: their problems, no editor draft
+        problems, unpublished = current_catalog().problems, []
+    else:
+        problems, unpublished = draft_catalog(db.session).problems, store.unpublished_paths(db.session)
+    return render_template(
+        "admin/content.html",
+        problems=[(p, p.render(_), parse_path(p.path) if release else None) for p in sort_problems(list(problems))],
+        release=release,
+        unpublished=unpublished,
+    )
 
 
 from course.admin import users  # noqa: E402, F401 - registers the user management routes on bp

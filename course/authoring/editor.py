@@ -14,7 +14,7 @@ from datetime import datetime
 
 from course.authoring import services as store
 from course.authoring.diff import Diff, diff_texts
-from course.authoring.files import LANGUAGES, Entry, as_text, entries, from_form, path_for, same_text
+from course.authoring.files import LANGUAGES, Entry, as_text, entries, from_form, parse_path, path_for, same_text
 from course.authoring.hashes import files_hash
 from course.authoring.ids import IdInUse, ids_taken_away
 from course.authoring.models import ContentRelease, ContentRevision
@@ -40,15 +40,19 @@ class Overview:
     entries: list[Entry]
     release: ContentRelease | None
     problems: tuple[Problem, ...]
+    deleted: tuple[tuple[str, bool], ...] = ()  # (path, learners still see it) of deleted files
 
 
 def overview(session: Session) -> Overview:
-    """Every file of the draft with its state, the problems of the whole draft, the live release."""
-    draft = store.draft_files(session)
+    """Every file of the draft with its state, the problems of the whole draft, the live release,
+    and the deleted files (their history restores them)."""
+    heads = store.draft_heads(session)
+    draft = {path: rev.data for path, rev in sorted(heads.items()) if not rev.deleted}
     release = store.current_release(session)
     released = store.release_files(session) if release is not None else {}
     problems = tuple(draft_catalog(session).problems)
-    return Overview(entries(draft, released, problems), release, problems)
+    deleted = tuple((path, path in released) for path, rev in sorted(heads.items()) if rev.deleted and parse_path(path))
+    return Overview(entries(draft, released, problems), release, problems, deleted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,3 +57,11 @@ class NewEntryForm(FlaskForm):
         _l("Title in English"), validators=[InputRequired(_l("Please fill in this field.")), Length(max=200)]
     )
     module_id = SelectField(_l("Module of the quiz"), choices=[], validate_choice=False)
+
+
+class DeleteForm(FlaskForm):
+    """The confirmation of a deletion: the revision of each file the admin saw go."""
+
+    base_uk = HiddenField()
+    base_en = HiddenField()
+    message = StringField(_l("Why (optional, shown in the history)"), validators=[Optional(), Length(max=MESSAGE_MAX)])

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 
 from course.authoring.files import as_text, parse_path
 from course.extensions import Session
@@ -27,7 +27,7 @@ class IdInUse:
     path: str
     kind: str  # "module", "lesson" or "quiz"
     id: str  # for a lesson: "module-id/lesson-id"
-    records: int  # how many lessons read or quiz attempts name it
+    records: int  # how many lessons read, quiz attempts and certificates name it
 
 
 def front_matter_id(text: str) -> str | None:
@@ -80,5 +80,20 @@ def _record_counts(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tu
             query = select(func.count(LessonRead.id)).where(
                 LessonRead.module_id == module_id, LessonRead.lesson_id == lesson_id
             )
-        counts[(kind, id_)] = session.scalar(query) or 0
+        counts[(kind, id_)] = (session.scalar(query) or 0) + _certificates_naming(session, kind, id_)
     return counts
+
+
+def _certificates_naming(session: Session, kind: str, id_: str) -> int:
+    """Certificates whose frozen module versions name a module (or a final quiz, `final:<id>`).
+
+    A certificate must go on verifying with what it was issued on, so it counts on its own,
+    whatever became of the reads. The JSON is matched as text (`"<id>":`), which both engines
+    keep as json.dumps wrote it; ids never hold a quote."""
+    from course.certificates.models import Certificate
+
+    if kind == "lesson":
+        return 0
+    key = id_ if kind == "module" else f"final:{id_}"
+    text = cast(Certificate.module_hashes, String)
+    return session.scalar(select(func.count(Certificate.id)).where(text.contains(f'"{key}":', autoescape=True))) or 0

@@ -393,4 +393,4 @@ def new():
     return redirect(url_for(".edit", kind=entry.kind, stem=entry.stem), 303)
 
 
-from course.authoring import preview_views  # noqa: E402, F401 - registers the preview routes on bp
+from course.authoring import delete_views, preview_views  # noqa: E402, F401 - register their routes on bp

@@ -479,6 +479,15 @@ def case_editor_restore(w: World):
     return _post(w.admin_client, f"/admin/authoring/revisions/{first}/restore", "/admin/authoring/")
 
 
+def case_editor_delete(w: World):
+    from tests.integration.authoring.editor_helpers import MODULE_URL, hidden
+
+    _seeded_edit(w)
+    page = w.admin_client.get(MODULE_URL + "/delete").get_data(as_text=True)
+    bases = {name: hidden(page, name) for name in ("base_uk", "base_en")}
+    return _post(w.admin_client, MODULE_URL + "/delete", MODULE_URL + "/delete", **bases)
+
+
 def case_editor_new(w: World):
     _seeded_edit(w)
     data = {"kind": "module", "entry_id": "new-topic", "title_uk": "Нова", "title_en": "New"}
@@ -492,6 +501,7 @@ CASES: dict[str, Callable[[World], Callable]] = {
     "authoring.publish": case_editor_publish,
     "authoring.restore": case_editor_restore,
     "authoring.new": case_editor_new,
+    "authoring.delete": case_editor_delete,
     "accounts.reminders": case_reminders,
     "cohorts.create": case_cohort_create,
     "cohorts.archive": case_cohort_archive,
