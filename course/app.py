@@ -61,7 +61,8 @@ def load_catalog(app: Flask) -> None:
     serving.py): the factory itself reads no database."""
     content_dir, quizzes_dir = Path(app.config["CONTENT_DIR"]), Path(app.config["QUIZZES_DIR"])
     files = read_course_files(content_dir, quizzes_dir)
-    catalog = build_catalog_from_files(files, disk_names(content_dir, quizzes_dir))
+    # Served, not checked here (`content check` does that): feedback is rendered when first read.
+    catalog = build_catalog_from_files(files, disk_names(content_dir, quizzes_dir), feedback_later=True)
     app.extensions[EXTENSION_KEY] = catalog
     serving.start_from_files(app, files_hash(files))
     for problem in catalog.problems:

@@ -91,7 +91,8 @@ def _swap(app: Flask, session: Session, state: Served, release_id: int) -> bool:
     if state.release_id is None and release.content_hash == state.files_hash:
         state.release_id = release_id  # release 1 is the files this process started with
         return False
-    catalog = build_catalog_from_files(services.release_files(session, release_id))
+    # Publishing checked this release with every text rendered: feedback can wait for a reader.
+    catalog = build_catalog_from_files(services.release_files(session, release_id), feedback_later=True)
     serve(app, release_id, catalog)
     return True
 

@@ -32,6 +32,7 @@ from course.content.paths import lesson_path, page_path
 from course.content.types import Lesson, Module, Page
 from course.markdown import internal_links, is_course_file, render_markdown
 from course.problems import N_, Problem, sort_problems
+from course.quizzes.build import render_feedback
 from course.quizzes.loader import load_quiz_sources
 
 
@@ -65,9 +66,15 @@ def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog
     return build_catalog_from_files(files, disk_names(content_dir, quizzes_dir))
 
 
-def build_catalog_from_files(files: Mapping[str, bytes], shown: Callable[[str], str] | None = None) -> Catalog:
+def build_catalog_from_files(
+    files: Mapping[str, bytes], shown: Callable[[str], str] | None = None, *, feedback_later: bool = False
+) -> Catalog:
     """The catalog of a course given as files by path; problems name each file as `shown(path)`
-    (by default the path itself, as the editor and `content import` show it)."""
+    (by default the path itself, as the editor and `content import` show it).
+
+    Every check runs either way. `feedback_later`: quiz feedback is rendered when first read,
+    for a process loading files or a release to serve them (publishing has checked the
+    release); without it every text is rendered now and one that cannot be is a problem."""
     names = shown or _same
     module_variants, problems = _parse(files, MODULES, names, MODULE_FIELDS, True)
     page_variants, page_problems = _parse(files, PAGES, names, PAGE_FIELDS, False)
@@ -98,6 +105,9 @@ def build_catalog_from_files(files: Mapping[str, bytes], shown: Callable[[str], 
         problems.extend(variant.problems)
     quiz_sources, quiz_problems = read_sources(files, QUIZZES, names)
     quizzes, built_problems = load_quiz_sources(quiz_sources, {m.id: m for m in modules})
+    if not feedback_later:
+        quizzes, feedback_problems = render_feedback(quizzes)
+        built_problems += feedback_problems
     problems.extend(quiz_problems + built_problems)
     modules.sort(key=lambda m: (m.order, m.id))
     return Catalog(tuple(modules), pages, aids, quizzes, tuple(sort_problems(problems)))

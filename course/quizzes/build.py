@@ -2,6 +2,8 @@
 
 Core module: standard library, course.markdown and this package's core. Only called on files
 without problems; a crash inside the Markdown library still becomes a problem, not a traceback.
+Feedback is rendered on first use (course/quizzes/deferred.py); `render_feedback` renders it
+all at once for the checks that must list every problem before learners see anything.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from course.content.links import MISSING_FILE, CourseFiles, link_problem, module
 from course.content.paths import lesson_path, page_path
 from course.content.types import Module
 from course.markdown import internal_links, is_course_file, render_markdown
-from course.problems import N_
-from course.quizzes.parser import QuestionDraft
+from course.problems import N_, Problem
+from course.quizzes.deferred import Pending, RenderedLater, render_all
+from course.quizzes.parser import OptionDraft, QuestionDraft
 from course.quizzes.typed import build_accepted
 from course.quizzes.types import TYPED_KINDS, Case, Option, Question, Quiz, QuizSettings
 
@@ -68,6 +71,10 @@ class _Renderer:
 
     def block(self, text: str) -> str:
         return render_markdown(text, self.resolve) if text.strip() else ""
+
+    def later(self, text: str, line: int) -> str | Pending:
+        """Feedback: rendered when first read (an empty text is "" at once)."""
+        return Pending(text, self.block, self.path, line) if text.strip() else ""
 
     def inline(self, text: str) -> str:
         """A title or option label: one paragraph, without the <p> around it."""
@@ -127,12 +134,20 @@ def _render_file(quiz_file: QuizFile, r: _Renderer) -> dict:
 
 
 def _render_question(q: QuestionDraft, r: _Renderer) -> dict:
+    typed = q.kind in TYPED_KINDS  # a typed question's answers keep plain strings: rendered now
     return {
         "title": r.inline(q.title),
         "html": r.block(q.body),
-        "general": r.block(q.general_feedback),
-        "options": [(r.inline(o.text), r.block(o.feedback), r.inline(o.left) if o.left else "") for o in q.options],
+        "general": r.later(q.general_feedback, q.line),
+        "options": [
+            (r.inline(o.text), r.block(o.feedback) if typed else r.later(o.feedback, o.line), _left(o, r))
+            for o in q.options
+        ],
     }
+
+
+def _left(option: OptionDraft, r: _Renderer) -> str:
+    return r.inline(option.left) if option.left else ""
 
 
 def _question(index: int, by_lang: dict[str, QuizFile], rendered: dict, quiz_id: str) -> Question:
@@ -153,7 +168,7 @@ def _question(index: int, by_lang: dict[str, QuizFile], rendered: dict, quiz_id:
         title={lang: per_lang[lang]["title"] for lang in by_lang},
         html={lang: per_lang[lang]["html"] for lang in by_lang},
         options=() if draft.kind in TYPED_KINDS else _options(draft, per_lang),
-        general_feedback_html={lang: per_lang[lang]["general"] for lang in by_lang},
+        general_feedback_html=RenderedLater({lang: per_lang[lang]["general"] for lang in by_lang}),
         case=case,
         quiz_id=quiz_id,
         accepted={lang: answers for lang, (answers, _) in typed.items()},
@@ -166,7 +181,7 @@ def _options(draft: QuestionDraft, per_lang: dict[str, dict]) -> tuple[Option, .
         Option(
             id=o.id,
             html={lang: rendered["options"][i][0] for lang, rendered in per_lang.items()},
-            feedback_html={lang: rendered["options"][i][1] for lang, rendered in per_lang.items()},
+            feedback_html=RenderedLater({lang: rendered["options"][i][1] for lang, rendered in per_lang.items()}),
             is_correct=o.mark == "x",
             left_html={lang: rendered["options"][i][2] for lang, rendered in per_lang.items()} if o.left else {},
         )
@@ -180,3 +195,20 @@ def _typed(index: int, by_lang: dict[str, QuizFile], per_lang: dict[str, dict]) 
         lang: build_accepted(f.body.questions[index], [o[1] for o in per_lang[lang]["options"]])
         for lang, f in by_lang.items()
     }
+
+
+def render_feedback(quizzes: dict[str, Quiz]) -> tuple[dict[str, Quiz], list[Problem]]:
+    """Render every quiz's feedback now: the quizzes whose feedback all rendered, and the
+    problems of the others (as a crash while building would have been reported)."""
+    kept: dict[str, Quiz] = {}
+    problems: list[Problem] = []
+    for quiz_id, quiz in quizzes.items():
+        found = [p for q in quiz.questions for texts in _feedback_of(q) for p in render_all(texts)]
+        problems += found
+        if not found:
+            kept[quiz_id] = quiz
+    return kept, problems
+
+
+def _feedback_of(question: Question) -> list:
+    return [question.general_feedback_html, *(option.feedback_html for option in question.options)]

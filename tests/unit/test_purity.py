@@ -58,6 +58,7 @@ CORE = [
     "course.quizzes.gift_convert",
     "course.quizzes.gift_export",
     "course.quizzes.typed",
+    "course.quizzes.deferred",
     "course.content.links",
     "course.quizzes.item_checks",
     "course.quizzes.errors",
