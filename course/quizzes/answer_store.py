@@ -48,20 +48,27 @@ def store_report_rows(
 
 
 def _summary(session: Session, key: tuple[int, str, str], started_at: datetime, passed_at: datetime | None) -> None:
-    table = QuizLearner.__table__
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     user_id, quiz_id, content_hash = key
+    values = {"user_id": user_id, "quiz_id": quiz_id, "content_hash": content_hash}
+    values |= {"started_at": started_at, "passed_at": passed_at, "tries": 1 if passed_at else None}
+    session.execute(_SUMMARY[session.get_bind().dialect.name], values)
+
+
+def _summary_upsert(dialect) -> Any:
+    """The summary upsert with bound parameters, built once per dialect: building it (and
+    compiling a statement new each time) cost more than the rest of grading."""
+    table = QuizLearner.__table__
     statement = dialect.insert(table).values(
-        user_id=user_id,
-        quiz_id=quiz_id,
-        content_hash=content_hash,
+        user_id=bindparam("user_id"),
+        quiz_id=bindparam("quiz_id"),
+        content_hash=bindparam("content_hash"),
         attempts=1,
-        first_started_at=started_at,
-        tries_to_pass=1 if passed_at else None,
-        passed_at=passed_at,
+        first_started_at=bindparam("started_at"),
+        tries_to_pass=bindparam("tries"),
+        passed_at=bindparam("passed_at"),
     )
     passed_now = statement.excluded.passed_at.is_not(None)
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[table.c.user_id, table.c.quiz_id, table.c.content_hash],
         set_={
             "attempts": table.c.attempts + 1,
@@ -69,7 +76,9 @@ def _summary(session: Session, key: tuple[int, str, str], started_at: datetime, 
             "passed_at": func.coalesce(table.c.passed_at, statement.excluded.passed_at),
         },
     )
-    session.execute(statement)
+
+
+_SUMMARY = {"postgresql": _summary_upsert(postgresql), "sqlite": _summary_upsert(sqlite)}
 
 
 def store_answer_rows(
