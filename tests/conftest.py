@@ -379,3 +379,20 @@ def admin_client(app, make_admin):
     response = Auth(client).login(make_admin().email)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     return client
+
+
+# The files whose tests take seconds each (subprocesses, gunicorn, `make run`, real argon2):
+# run first, so that at the end both xdist workers are left with short tests and neither sits
+# idle while the other finishes a long one. Order only; every test still runs.
+LONG_FIRST = (
+    "tests/integration/test_serving.py",
+    "tests/security/test_reliability.py",
+    "tests/security/test_passwords.py",
+    "tests/integration/authoring/test_two_processes.py",
+    "tests/integration/authoring/test_cli.py",
+    "tests/e2e/",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))  # stable: order kept within
