@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from course.authoring import services as store
+from course.authoring.editor import ids_lost
 from course.authoring.files import LANGUAGES, path_for
-from course.authoring.ids import IdInUse, ids_taken_away
+from course.authoring.ids import IdInUse
 from course.authoring.models import ContentRevision
 from course.extensions import Session
 
@@ -53,8 +54,7 @@ def doomed_files(session: Session, kind: str, stem: str) -> list[DoomedFile]:
 
 def ids_in_use(session: Session, files: list[DoomedFile]) -> list[IdInUse]:
     """The ids these files declare in the current release that learners' records name."""
-    released = store.release_files(session) if store.current_release_id(session) is not None else {}
-    return ids_taken_away(session, released, {f.path: None for f in files})
+    return ids_lost(session, {f.path: None for f in files})
 
 
 def delete_entry(

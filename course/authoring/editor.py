@@ -96,10 +96,23 @@ def save_entry(
     someone else since the form was opened, or for an id learners' records still name.
     """
     changed = _changed_files(session, kind, stem, posted)
-    released = store.release_files(session) if store.current_release(session) else {}
-    taken = ids_taken_away(session, released, {path: data for path, (_lang, data) in changed.items()})
+    taken = ids_lost(session, {path: data for path, (_lang, data) in changed.items()})
     if taken:
         raise SaveRefused(ids=taken)
+    return _save_all(session, changed, posted, author_id=author_id, message=message, now=now)
+
+
+def _save_all(
+    session: Session,
+    changed: Mapping[str, tuple[str, bytes]],
+    posted: Mapping[str, Posted],
+    *,
+    author_id: int,
+    message: str,
+    now: datetime | None,
+) -> list[ContentRevision]:
+    """Each changed file as a new revision on the base its form was opened on; SaveRefused
+    with every conflict when any of them changed since."""
     saved, conflicts = [], []
     for path, (lang, data) in changed.items():
         try:
@@ -122,6 +135,13 @@ def save_entry(
     if conflicts:
         raise SaveRefused(conflicts=conflicts)
     return saved
+
+
+def ids_lost(session: Session, changed: Mapping[str, bytes | None]) -> list[IdInUse]:
+    """The ids learners' records name that these new texts (None: deleted) would take away
+    from the current release; none before release 1."""
+    released = store.release_files(session) if store.current_release_id(session) is not None else {}
+    return ids_taken_away(session, released, changed)
 
 
 def _changed_files(session: Session, kind: str, stem: str, posted: Mapping[str, Posted]) -> dict:

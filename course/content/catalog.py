@@ -34,6 +34,7 @@ from course.markdown import internal_links, is_course_file, render_markdown
 from course.problems import N_, Problem, sort_problems
 from course.quizzes.build import render_feedback
 from course.quizzes.loader import load_quiz_sources
+from course.quizzes.types import Quiz
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +104,23 @@ def build_catalog_from_files(
     aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang, linkable, images))}
     for variant in module_variants + page_variants + aid_variants:
         problems.extend(variant.problems)
-    quiz_sources, quiz_problems = read_sources(files, QUIZZES, names)
-    quizzes, built_problems = load_quiz_sources(quiz_sources, {m.id: m for m in modules})
-    if not feedback_later:
-        quizzes, feedback_problems = render_feedback(quizzes)
-        built_problems += feedback_problems
-    problems.extend(quiz_problems + built_problems)
+    quizzes, quiz_problems = _quizzes(files, names, modules, feedback_later)
+    problems.extend(quiz_problems)
     modules.sort(key=lambda m: (m.order, m.id))
     return Catalog(tuple(modules), pages, aids, quizzes, tuple(sort_problems(problems)))
+
+
+def _quizzes(
+    files: Mapping[str, bytes], names: Callable[[str], str], modules: list[Module], feedback_later: bool
+) -> tuple[dict[str, Quiz], list[Problem]]:
+    """The course's quizzes and every problem found in them; feedback rendered now unless
+    `feedback_later`."""
+    sources, problems = read_sources(files, QUIZZES, names)
+    quizzes, built = load_quiz_sources(sources, {m.id: m for m in modules})
+    if not feedback_later:
+        quizzes, unrendered = render_feedback(quizzes)
+        built += unrendered
+    return quizzes, problems + built
 
 
 def _same(path: str) -> str:

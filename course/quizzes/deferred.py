@@ -36,9 +36,10 @@ class RenderedLater(Mapping[str, str]):
     """Language -> HTML, each rendered on first read and kept. Rendering twice at once (two
     threads) gives the same HTML twice: no lock is needed for correctness."""
 
-    __slots__ = ("_pending", "_html", "_failed")
+    __slots__ = ("_langs", "_pending", "_html", "_failed")
 
     def __init__(self, texts: Mapping[str, str | Pending]) -> None:
+        self._langs = tuple(texts)
         self._pending = {lang: t for lang, t in texts.items() if isinstance(t, Pending)}
         self._html = {lang: t for lang, t in texts.items() if isinstance(t, str)}
         self._failed: dict[str, Problem] = {}
@@ -50,13 +51,13 @@ class RenderedLater(Mapping[str, str]):
         return html
 
     def __contains__(self, lang: object) -> bool:  # without rendering
-        return lang in self._pending or lang in self._html
+        return lang in self._langs
 
     def __iter__(self) -> Iterator[str]:
-        return iter({**self._pending, **self._html})
+        return iter(self._langs)
 
     def __len__(self) -> int:
-        return len({**self._pending, **self._html})
+        return len(self._langs)
 
     def __repr__(self) -> str:
         return f"RenderedLater({sorted(self)})"

@@ -8,7 +8,7 @@ import re
 from course.authoring import services
 from course.content.files import read_course_files
 from course.extensions import db
-from tests.conftest import TEST_COURSE, csrf_token
+from tests.conftest import TEST_COURSE, Auth, csrf_token
 
 MODULE_URL = "/admin/authoring/files/module/01-basics"
 QUIZ_URL = "/admin/authoring/files/quiz/basics"
@@ -52,3 +52,10 @@ def revisions(app, path: str) -> int:
         count = len(services.history(db.session, path))
         db.session.rollback()
         return count
+
+
+def learner_client(app, make_learner):
+    """A client logged in as a new learner."""
+    client = app.test_client()
+    assert Auth(client).login(make_learner().email).status_code == 302
+    return client

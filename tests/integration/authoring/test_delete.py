@@ -14,7 +14,15 @@ import pytest
 from course.authoring import services
 from course.extensions import db
 from tests.conftest import Auth, csrf_token
-from tests.integration.authoring.editor_helpers import MODULE_URL, QUIZ_URL, edit_form, hidden, revisions, save, seed
+from tests.integration.authoring.editor_helpers import (
+    MODULE_URL,
+    QUIZ_URL,
+    edit_form,
+    hidden,
+    learner_client,
+    revisions,
+    save,
+)
 
 MODULE_UK, MODULE_EN = "content/modules/01-basics.uk.md", "content/modules/01-basics.en.md"
 
@@ -22,18 +30,6 @@ MODULE_UK, MODULE_EN = "content/modules/01-basics.uk.md", "content/modules/01-ba
 @pytest.fixture
 def app_overrides() -> dict:
     return {"CONTENT_CHECK_SECONDS": 0}  # a publish is served on the very next request
-
-
-@pytest.fixture
-def admin(app, clock, admin_client):
-    seed(app, clock)
-    return admin_client
-
-
-def _learner(app, make_learner, user=None):
-    client = app.test_client()
-    assert Auth(client).login((user or make_learner()).email).status_code == 302
-    return client
 
 
 def delete_form(client, url: str) -> dict[str, str]:
@@ -65,7 +61,7 @@ def test_the_confirmation_shows_what_will_go_and_the_delete_is_for_admins_only_A
     assert 'href="/admin/authoring/files/module/01-basics/delete"' in admin.get(MODULE_URL).get_data(as_text=True)
     form = delete_form(admin, MODULE_URL)
     assert delete(admin, MODULE_URL, {**form, "csrf_token": "forged"}).status_code == 400
-    learner = _learner(app, make_learner)
+    learner = learner_client(app, make_learner)
     assert learner.get(MODULE_URL + "/delete").status_code == 403
     assert delete(learner, MODULE_URL, {**form, "csrf_token": csrf_token(learner, "/dashboard")}).status_code == 403
     assert admin.get("/admin/authoring/files/module/no-such/delete").status_code == 404
@@ -73,14 +69,14 @@ def test_the_confirmation_shows_what_will_go_and_the_delete_is_for_admins_only_A
 
 
 def _read_a_lesson(app, make_learner) -> None:
-    learner, url = _learner(app, make_learner), "/modules/basics/first"
+    learner, url = learner_client(app, make_learner), "/modules/basics/first"
     assert learner.post(url + "/read", data={"csrf_token": csrf_token(learner, url)}).status_code in (302, 303)
 
 
 def _take_the_quiz(app, make_learner) -> None:
     from tests.integration.quizzes.helpers import start
 
-    start(_learner(app, make_learner), "basics-quiz")
+    start(learner_client(app, make_learner), "basics-quiz")
 
 
 def _hold_a_certificate(app, make_learner) -> None:
@@ -116,7 +112,7 @@ def test_deleting_a_module_a_quiz_refers_to_blocks_publish_until_the_quiz_goes_t
     module_url = _create(admin, "module", "extra")
     quiz_url = _create(admin, "quiz", "extra-quiz", module_id="extra")
     assert publish(admin).status_code == 303
-    learner = _learner(app, make_learner)
+    learner = learner_client(app, make_learner)
     assert learner.get("/modules/extra").status_code == 200
     assert delete(admin, module_url, delete_form(admin, module_url)).status_code == 303
     assert learner.get("/modules/extra").status_code == 200  # a draft change: served on publish only

@@ -15,6 +15,7 @@ from tests.integration.authoring.editor_helpers import (
     MODULE_URL,
     QUIZ_URL,
     edit_form,
+    learner_client,
     revisions,
     save,
     seed,
@@ -30,22 +31,10 @@ def app_overrides() -> dict:
     return {"CONTENT_CHECK_SECONDS": 0}  # a publish is served on the very next request
 
 
-@pytest.fixture
-def admin(app, clock, admin_client):
-    seed(app, clock)
-    return admin_client
-
-
-def _learner(app, make_learner):
-    client = app.test_client()
-    assert Auth(client).login(make_learner().email).status_code == 302
-    return client
-
-
 def test_the_editor_is_for_admins_trainers_and_learners_get_403_visitors_log_in_AC_2(app, clock, make_learner):
     seed(app, clock)
     assert app.test_client().get("/admin/authoring/").headers["Location"].startswith("/login")
-    learner = _learner(app, make_learner)
+    learner = learner_client(app, make_learner)
     token = csrf_token(learner, "/dashboard")
     for url in ("/admin/authoring/", MODULE_URL, "/admin/authoring/preview/uk/modules/basics"):
         assert learner.get(url).status_code == 403
@@ -85,13 +74,13 @@ def test_a_draft_with_problems_is_saved_listed_at_its_line_and_learners_still_se
     assert textarea(page, "text_uk") == broken
     index = admin.get("/admin/authoring/").get_data(as_text=True)
     assert QUIZ_UK in index and "не можна опублікувати" in index
-    learner = _learner(app, make_learner)
+    learner = learner_client(app, make_learner)
     quiz = learner.get("/quizzes/basics-quiz")
     assert quiz.status_code == 200  # the release still serves the quiz, unbroken
 
 
 def test_publish_is_refused_with_every_problem_then_accepted_once_clean(app, admin, make_learner, clock):
-    learner = _learner(app, make_learner)
+    learner = learner_client(app, make_learner)
     form = edit_form(admin, MODULE_URL)
     broken = form["text_en"].replace("[the glossary](page:glossary)", "[the glossary](page:nowhere)")
     assert save(admin, MODULE_URL, form, text_en=broken).status_code == 303

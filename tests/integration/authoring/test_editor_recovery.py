@@ -19,7 +19,6 @@ from tests.integration.authoring.editor_helpers import (
     edit_form,
     revisions,
     save,
-    seed,
     textarea,
 )
 
@@ -29,12 +28,6 @@ CARRIED = re.compile(r'name="carried"(?: type="hidden")? value="([^"]*)"')
 @pytest.fixture
 def app_overrides() -> dict:
     return {"CONTENT_CHECK_SECONDS": 0}
-
-
-@pytest.fixture
-def admin(app, clock, admin_client):
-    seed(app, clock)
-    return admin_client
 
 
 def _log_in_carrying(client, login_page: str) -> object:
