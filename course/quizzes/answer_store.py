@@ -23,28 +23,40 @@ from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 
 _ANSWERS = QuizAnswer.__table__.insert()
 
-_ATTEMPT_NO = select(func.count()).where(
+_GRADED_BEFORE = select(func.count()).where(
     QuizAttempt.user_id == bindparam("user_id"),
     QuizAttempt.quiz_id == bindparam("quiz_id"),
     QuizAttempt.status == FINISHED,
     QuizAttempt.is_practice.is_(False),
-    QuizAttempt.id <= bindparam("attempt_id"),
+    QuizAttempt.id < bindparam("attempt_id"),
 )
+
+
+def graded_number(session: Session, attempt: QuizAttempt) -> int:
+    """The open attempt's number among the learner's graded attempts at its quiz, counted over
+    every version in the order started (1: their first).
+
+    Ids are given at start and one attempt is open at a time (uq_quiz_attempt_open), so every
+    attempt before this one was finished or never will be before it started: the count cannot
+    change while it is open. So it is read before the grading write, which on SQLite keeps it
+    out of the write lock's window (`@writes_late`): a shorter window is fewer collisions
+    between workers, each of which costs SQLite's busy handler a sleep of a millisecond or more."""
+    params = {"user_id": attempt.user_id, "quiz_id": attempt.quiz_id, "attempt_id": attempt.id}
+    return int(session.scalar(_GRADED_BEFORE, params) or 0) + 1
 
 
 def store_report_rows(
     session: Session,
-    facts: tuple[int, int, str, str, str | None, datetime],
-    graded: tuple[float, float, bool, datetime],
+    graded: GradedFacts,
+    quiz: tuple[str, datetime, datetime | None],
     results: Mapping[str, Any],
     answers: Mapping[str, Any],
 ) -> None:
-    """Both: `facts` of the attempt (id, learner, quiz, version, language, start) and what
-    grading gave (score, percentage, passed, finished at)."""
-    attempt_id, user_id, quiz_id, content_hash, lang, started_at = facts
-    score, percent, passed, finished_at = graded
-    store_answer_rows(session, (attempt_id, user_id, quiz_id, content_hash, lang), score, percent, results, answers)
-    _summary(session, (user_id, quiz_id, content_hash), started_at, finished_at if passed else None)
+    """Both, for the attempt just graded (`graded`, its number from `graded_number`): `quiz` is
+    its quiz id, when it started, and when it was passed (None for a fail)."""
+    quiz_id, started_at, passed_at = quiz
+    store_answer_rows(session, graded, results, answers)
+    _summary(session, (graded.user_id, quiz_id, graded.content_hash), started_at, passed_at)
 
 
 def _summary(session: Session, key: tuple[int, str, str], started_at: datetime, passed_at: datetime | None) -> None:
@@ -82,21 +94,9 @@ _SUMMARY = {"postgresql": _summary_upsert(postgresql), "sqlite": _summary_upsert
 
 
 def store_answer_rows(
-    session: Session,
-    facts: tuple[int, int, str, str, str | None],
-    score: float,
-    percent: float,
-    results: Mapping[str, Any],
-    answers: Mapping[str, Any],
+    session: Session, graded: GradedFacts, results: Mapping[str, Any], answers: Mapping[str, Any]
 ) -> None:
-    """The graded attempt's per-question rows, in the caller's unit of work.
-
-    Its number among the learner's graded attempts at the quiz counts those finished with an
-    id up to its own: ids are given at start and one attempt is open at a time
-    (uq_quiz_attempt_open), so that is the order they were started in."""
-    attempt_id, user_id, quiz_id, content_hash, lang = facts
-    number = session.scalar(_ATTEMPT_NO, {"user_id": user_id, "quiz_id": quiz_id, "attempt_id": attempt_id})
-    graded = GradedFacts(attempt_id, user_id, content_hash, int(number or 1), lang, score, percent)
+    """The graded attempt's per-question rows, in the caller's unit of work."""
     rows = answer_rows(graded, results, answers)
     if rows:
         session.execute(_ANSWERS, rows)

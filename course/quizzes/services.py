@@ -21,7 +21,8 @@ from course.accounts.models import User
 from course.caches import LRU
 from course.clock import as_utc
 from course.extensions import Session
-from course.quizzes.answer_store import store_report_rows
+from course.quizzes.answer_store import graded_number, store_report_rows
+from course.quizzes.answers import GradedFacts
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -255,23 +256,26 @@ def submit_attempt(
     questions = [d.question for d in attempt_questions(session, attempt)]
     result = grade_attempt(questions, responses_from_json(answers), attempt_settings(attempt).pass_mark)
     results = {r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct] for r in result.questions}
-    facts = (attempt.id, attempt.user_id, attempt.quiz_id, attempt.content_hash, attempt.lang, attempt.started_at)
-    practice = attempt.is_practice
+    score, percent, passed = float(result.score), result.percent, result.is_passed
+    # Read before the write (and so before `_update` expires the attempt): see graded_number.
+    practice = attempt.is_practice  # practice rounds never count, so the reports need no rows of them
+    number = 0 if practice else graded_number(session, attempt)
+    facts = GradedFacts(attempt.id, attempt.user_id, attempt.content_hash, number, attempt.lang, score, percent)
+    quiz = (attempt.quiz_id, attempt.started_at, now if passed else None)
     _update(
         session,
         attempt,
         version,
         answers=answers,
         now=now,
-        score=float(result.score),
+        score=score,
         max_score=result.max_score,
-        percent=result.percent,
-        is_passed=result.is_passed,
+        percent=percent,
+        is_passed=passed,
         results=results,
     )
-    if not practice:  # practice rounds never count, so the reports need no rows of them
-        graded = (float(result.score), result.percent, result.is_passed, now)
-        store_report_rows(session, facts, graded, results, answers)
+    if not practice:
+        store_report_rows(session, facts, quiz, results, answers)
     return result
 
 
