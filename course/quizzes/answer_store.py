@@ -10,7 +10,6 @@ read first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,6 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.extensions import Session
-from course.quizzes.answers import GradedFacts, answer_rows
 from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 
 _ANSWERS = QuizAnswer.__table__.insert()
@@ -46,17 +44,15 @@ def graded_number(session: Session, attempt: QuizAttempt) -> int:
 
 
 def store_report_rows(
-    session: Session,
-    graded: GradedFacts,
-    quiz: tuple[str, datetime, datetime | None],
-    results: Mapping[str, Any],
-    answers: Mapping[str, Any],
+    session: Session, rows: list[dict], quiz: tuple[int, str, str, datetime, datetime | None]
 ) -> None:
-    """Both, for the attempt just graded (`graded`, its number from `graded_number`): `quiz` is
-    its quiz id, when it started, and when it was passed (None for a fail)."""
-    quiz_id, started_at, passed_at = quiz
-    store_answer_rows(session, graded, results, answers)
-    _summary(session, (graded.user_id, quiz_id, graded.content_hash), started_at, passed_at)
+    """Both, for the attempt just graded: `rows` from `answer_rows` (built before the write, as
+    its number is), and `quiz` is its learner, quiz and version, when it started and when it was
+    passed (None for a fail)."""
+    user_id, quiz_id, content_hash, started_at, passed_at = quiz
+    if rows:
+        session.execute(_ANSWERS, rows)
+    _summary(session, (user_id, quiz_id, content_hash), started_at, passed_at)
 
 
 def _summary(session: Session, key: tuple[int, str, str], started_at: datetime, passed_at: datetime | None) -> None:
@@ -91,12 +87,3 @@ def _summary_upsert(dialect) -> Any:
 
 
 _SUMMARY = {"postgresql": _summary_upsert(postgresql), "sqlite": _summary_upsert(sqlite)}
-
-
-def store_answer_rows(
-    session: Session, graded: GradedFacts, results: Mapping[str, Any], answers: Mapping[str, Any]
-) -> None:
-    """The graded attempt's per-question rows, in the caller's unit of work."""
-    rows = answer_rows(graded, results, answers)
-    if rows:
-        session.execute(_ANSWERS, rows)

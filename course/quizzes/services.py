@@ -22,7 +22,7 @@ from course.caches import LRU
 from course.clock import as_utc
 from course.extensions import Session
 from course.quizzes.answer_store import graded_number, store_report_rows
-from course.quizzes.answers import GradedFacts
+from course.quizzes.answers import GradedFacts, answer_rows
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -257,11 +257,14 @@ def submit_attempt(
     result = grade_attempt(questions, responses_from_json(answers), attempt_settings(attempt).pass_mark)
     results = {r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct] for r in result.questions}
     score, percent, passed = float(result.score), result.percent, result.is_passed
-    # Read before the write (and so before `_update` expires the attempt): see graded_number.
+    # The report rows are built before the write (and before `_update` expires the attempt):
+    # on SQLite everything after it holds the write lock; see graded_number.
     practice = attempt.is_practice  # practice rounds never count, so the reports need no rows of them
-    number = 0 if practice else graded_number(session, attempt)
-    facts = GradedFacts(attempt.id, attempt.user_id, attempt.content_hash, number, attempt.lang, score, percent)
-    quiz = (attempt.quiz_id, attempt.started_at, now if passed else None)
+    if not practice:
+        number = graded_number(session, attempt)
+        facts = GradedFacts(attempt.id, attempt.user_id, attempt.content_hash, number, attempt.lang, score, percent)
+        rows = answer_rows(facts, results, answers)
+        quiz = (attempt.user_id, attempt.quiz_id, attempt.content_hash, attempt.started_at, now if passed else None)
     _update(
         session,
         attempt,
@@ -275,7 +278,7 @@ def submit_attempt(
         results=results,
     )
     if not practice:
-        store_report_rows(session, facts, quiz, results, answers)
+        store_report_rows(session, rows, quiz)
     return result
 
 
