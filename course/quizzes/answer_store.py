@@ -10,6 +10,8 @@ read first.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +19,7 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.extensions import Session
+from course.quizzes.answers import GradedFacts, answer_rows
 from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
 
 _ANSWERS = QuizAnswer.__table__.insert()
@@ -30,36 +33,45 @@ _GRADED_BEFORE = select(func.count()).where(
 )
 
 
-def graded_number(session: Session, attempt: QuizAttempt) -> int:
-    """The open attempt's number among the learner's graded attempts at its quiz, counted over
-    every version in the order started (1: their first).
+@dataclass(frozen=True, slots=True)
+class ReportRows:
+    """What the reports get of one graded attempt: its `quiz_answer` rows and the parameters
+    of its `quiz_learner` upsert."""
 
-    Ids are given at start and one attempt is open at a time (uq_quiz_attempt_open), so every
-    attempt before this one was finished or never will be before it started: the count cannot
-    change while it is open. So it is read before the grading write, which on SQLite keeps it
-    out of the write lock's window (`@writes_late`): a shorter window is fewer collisions
-    between workers, each of which costs SQLite's busy handler a sleep of a millisecond or more."""
+    answers: list[dict]
+    summary: dict[str, Any]
+
+
+def report_rows(
+    session: Session,
+    attempt: QuizAttempt,
+    graded: tuple[float, float, datetime | None],
+    results: Mapping[str, Any],
+    answers: Mapping[str, Any],
+) -> ReportRows:
+    """The rows for the open `attempt` about to be graded (`graded`: score, percentage, and when
+    it was passed or None), built before the grading write.
+
+    Its number among the learner's graded attempts at the quiz (1: their first, over every
+    version) counts those finished before it. Ids are given at start and one attempt is open at
+    a time (uq_quiz_attempt_open), so every earlier attempt was finished, or never will be,
+    before this one started: the count cannot change while it is open. Read before the write,
+    it stays out of SQLite's write-lock window (`@writes_late`): a shorter window is fewer
+    collisions between workers, each costing SQLite's busy handler a sleep of 1 ms or more."""
+    score, percent, passed_at = graded
     params = {"user_id": attempt.user_id, "quiz_id": attempt.quiz_id, "attempt_id": attempt.id}
-    return int(session.scalar(_GRADED_BEFORE, params) or 0) + 1
+    number = int(session.scalar(_GRADED_BEFORE, params) or 0) + 1
+    facts = GradedFacts(attempt.id, attempt.user_id, attempt.content_hash, number, attempt.lang, score, percent)
+    summary = {"user_id": attempt.user_id, "quiz_id": attempt.quiz_id, "content_hash": attempt.content_hash}
+    summary |= {"started_at": attempt.started_at, "passed_at": passed_at, "tries": 1 if passed_at else None}
+    return ReportRows(answer_rows(facts, results, answers), summary)
 
 
-def store_report_rows(
-    session: Session, rows: list[dict], quiz: tuple[int, str, str, datetime, datetime | None]
-) -> None:
-    """Both, for the attempt just graded: `rows` from `answer_rows` (built before the write, as
-    its number is), and `quiz` is its learner, quiz and version, when it started and when it was
-    passed (None for a fail)."""
-    user_id, quiz_id, content_hash, started_at, passed_at = quiz
-    if rows:
-        session.execute(_ANSWERS, rows)
-    _summary(session, (user_id, quiz_id, content_hash), started_at, passed_at)
-
-
-def _summary(session: Session, key: tuple[int, str, str], started_at: datetime, passed_at: datetime | None) -> None:
-    user_id, quiz_id, content_hash = key
-    values = {"user_id": user_id, "quiz_id": quiz_id, "content_hash": content_hash}
-    values |= {"started_at": started_at, "passed_at": passed_at, "tries": 1 if passed_at else None}
-    session.execute(_SUMMARY[session.get_bind().dialect.name], values)
+def store_report_rows(session: Session, report: ReportRows) -> None:
+    """Both, in the unit of work that grades the attempt."""
+    if report.answers:
+        session.execute(_ANSWERS, report.answers)
+    session.execute(_SUMMARY[session.get_bind().dialect.name], report.summary)
 
 
 def _summary_upsert(dialect) -> Any:

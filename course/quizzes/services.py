@@ -21,8 +21,7 @@ from course.accounts.models import User
 from course.caches import LRU
 from course.clock import as_utc
 from course.extensions import Session
-from course.quizzes.answer_store import graded_number, store_report_rows
-from course.quizzes.answers import GradedFacts, answer_rows
+from course.quizzes.answer_store import report_rows, store_report_rows
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -257,14 +256,10 @@ def submit_attempt(
     result = grade_attempt(questions, responses_from_json(answers), attempt_settings(attempt).pass_mark)
     results = {r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct] for r in result.questions}
     score, percent, passed = float(result.score), result.percent, result.is_passed
-    # The report rows are built before the write (and before `_update` expires the attempt):
-    # on SQLite everything after it holds the write lock; see graded_number.
-    practice = attempt.is_practice  # practice rounds never count, so the reports need no rows of them
-    if not practice:
-        number = graded_number(session, attempt)
-        facts = GradedFacts(attempt.id, attempt.user_id, attempt.content_hash, number, attempt.lang, score, percent)
-        rows = answer_rows(facts, results, answers)
-        quiz = (attempt.user_id, attempt.quiz_id, attempt.content_hash, attempt.started_at, now if passed else None)
+    # Built before the write (and before `_update` expires the attempt): on SQLite everything
+    # after it holds the write lock. Practice rounds never count, so they need no rows.
+    graded = (score, percent, now if passed else None)
+    report = None if attempt.is_practice else report_rows(session, attempt, graded, results, answers)
     _update(
         session,
         attempt,
@@ -277,8 +272,8 @@ def submit_attempt(
         is_passed=passed,
         results=results,
     )
-    if not practice:
-        store_report_rows(session, rows, quiz)
+    if report is not None:
+        store_report_rows(session, report)
     return result
 
 
