@@ -107,43 +107,46 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from course import backup, health
-    from course.accounts import cli as accounts_cli
+    from course import health
     from course.accounts import views as accounts
     from course.admin import views as admin
-    from course.authoring import cli as _authoring_cli  # noqa: F401 - adds seed, import, export to `content`
     from course.authoring import gift_import  # noqa: F401 - registers the GIFT import on authoring_uploads.bp
     from course.authoring import media as authoring_media
     from course.authoring import uploads as authoring_uploads
     from course.authoring import views as authoring
-    from course.certificates import cli as certificates_cli
     from course.certificates import views as certificates
-    from course.cohorts import cli as cohorts_cli
     from course.cohorts import import_views  # noqa: F401 - registers the import routes on cohorts.bp
     from course.cohorts import views as cohorts
-    from course.content import cli as content_cli
     from course.content import views as content
-    from course.mail import cli as mail_cli
     from course.mail import views as mail
     from course.privacy import views as privacy
     from course.progress import views as progress
-    from course.quizzes import cli as quizzes_cli
     from course.quizzes import views as quizzes
-    from course.reports import cli as reports_cli
     from course.reports import views as reports
 
     for module in (content, accounts, progress, admin, authoring, health, i18n, privacy, cohorts, mail):
         app.register_blueprint(module.bp)
     app.register_blueprint(authoring_uploads.bp)  # with the GIFT import's routes
     app.register_blueprint(authoring_media.bp)
-    app.cli.add_command(content_cli.cli)  # with seed, import and export from course.authoring.cli
-    app.cli.add_command(accounts_cli.cli)
-    app.cli.add_command(backup.backup_command)
     app.register_blueprint(quizzes.bp)
     app.register_blueprint(certificates.bp)
-    app.cli.add_command(quizzes_cli.cli)
-    app.cli.add_command(certificates_cli.cli)
-    app.cli.add_command(cohorts_cli.cli)
-    app.cli.add_command(mail_cli.cli)
     app.register_blueprint(reports.bp)
-    app.cli.add_command(reports_cli.cli)
+    _register_commands(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from course import backup
+    from course.accounts import cli as accounts_cli
+    from course.authoring import cli as _authoring_cli  # noqa: F401 - adds seed, import, export to `content`
+    from course.certificates import cli as certificates_cli
+    from course.cohorts import cli as cohorts_cli
+    from course.content import cli as content_cli
+    from course.mail import cli as mail_cli
+    from course.quizzes import cli as quizzes_cli
+    from course.reports import cli as reports_cli
+
+    app.cli.add_command(content_cli.cli)  # with seed, import and export from course.authoring.cli
+    for command in (accounts_cli.cli, backup.backup_command, quizzes_cli.cli, certificates_cli.cli):
+        app.cli.add_command(command)
+    for command in (cohorts_cli.cli, mail_cli.cli, reports_cli.cli):
+        app.cli.add_command(command)

@@ -171,24 +171,7 @@ def reviewed(
         q = item.question
         response = responses.get(q.id, Response())
         score, is_correct = results.get(q.id, ["0/1", False])
-        by_id = {o.id: o for o in q.options}
-        options = tuple(
-            ReviewedOption(
-                pick(by_id[o].html, lang), o in response.chosen, by_id[o].is_correct, pick(by_id[o].feedback_html, lang)
-            )
-            for o in item.option_order
-        )
-        chosen = response.match_map()
-        prompts = tuple(
-            (
-                pick(p.left_html, lang),
-                pick(by_id[chosen[p.id]].html, lang) if p.id in chosen else "",
-                pick(p.html, lang),
-                chosen.get(p.id) == p.id,
-                pick(p.feedback_html, lang),
-            )
-            for p in q.prompts
-        )
+        options, prompts = _reviewed_options(item, response, lang), _reviewed_prompts(q, response, lang)
         case_title, case_html = _case(q, lang, shown)
         out.append(
             ReviewedQuestion(
@@ -209,6 +192,33 @@ def reviewed(
             )
         )
     return out
+
+
+def _reviewed_options(item: DrawnQuestion, response: Response, lang: str) -> tuple[ReviewedOption, ...]:
+    """The options in the order the learner saw them: chosen or not, right or not, feedback."""
+    by_id = {o.id: o for o in item.question.options}
+    return tuple(
+        ReviewedOption(
+            pick(by_id[o].html, lang), o in response.chosen, by_id[o].is_correct, pick(by_id[o].feedback_html, lang)
+        )
+        for o in item.option_order
+    )
+
+
+def _reviewed_prompts(q: Question, response: Response, lang: str) -> tuple[tuple[str, str, str, bool, str], ...]:
+    """A matching question's prompts: what the learner matched each with, the right match, feedback."""
+    by_id = {o.id: o for o in q.options}
+    chosen = response.match_map()
+    return tuple(
+        (
+            pick(p.left_html, lang),
+            pick(by_id[chosen[p.id]].html, lang) if p.id in chosen else "",
+            pick(p.html, lang),
+            chosen.get(p.id) == p.id,
+            pick(p.feedback_html, lang),
+        )
+        for p in q.prompts
+    )
 
 
 def _points(stored: str) -> str:
