@@ -33,7 +33,8 @@ COLD_SCRIPT = f"""
 from datetime import date
 from pathlib import Path
 from course.certificates.codes import new_code, verification_url
-from course.certificates.render import render_pdf, translator
+from course.certificates.render import render_pdf
+from course.message_catalogs import translator
 from course.certificates.types import CertificateContext, translate_labels
 root = Path({str(ROOT)!r})
 code = new_code()

@@ -15,11 +15,10 @@ from course.access import admin_required
 from course.accounts.forms import ConfirmForm
 from course.certificates import manage
 from course.certificates.codes import format_code
-from course.certificates.errors import CertificateError, CertificateNotFound, CertificatePending
+from course.certificates.errors import CertificateError, CertificateNotFound, CertificatePending, CertificateRenderError
 from course.certificates.forms import ACTION_LABELS, STATUS_LABELS, AuditFilterForm, FilterForm, PreviewForm, RevokeForm
 from course.certificates.pdfs import sample_pdf, stored_pdf
 from course.certificates.records import status_of
-from course.certificates.render import CertificateRenderError
 from course.certificates.views import bp, current_settings, pdf_response
 from course.clock import utcnow
 from course.extensions import db

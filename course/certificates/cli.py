@@ -13,9 +13,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from course.certificates.errors import CertificateRenderError
 from course.certificates.models import Certificate
 from course.certificates.pdfs import SAMPLE_NAME, render_and_store, sample_pdf
-from course.certificates.render import CertificateRenderError
 from course.certificates.types import LANGUAGES
 from course.certificates.views import current_settings
 from course.clock import utcnow

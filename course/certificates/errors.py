@@ -20,3 +20,7 @@ class CertificateNotFound(CertificateError):
 
 class CertificatePending(CertificateError):
     message = N_("Your certificate is being prepared. Please try again in a minute.")
+
+
+class CertificateRenderError(Exception):
+    """The certificate could not be rendered; the message is safe to log and show to admins."""

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from course.certificates.codes import new_code, verification_url
 from course.certificates.eligibility import short_hash
-from course.certificates.errors import CertificateNotFound, CertificatePending
+from course.certificates.errors import CertificateNotFound, CertificatePending, CertificateRenderError
 from course.certificates.models import Certificate
-from course.certificates.render import CertificateRenderError, render_pdf, translator
 from course.certificates.settings import CertificateSettings
 from course.certificates.types import COURSE_TITLE, LANGUAGES, CertificateContext, display_name, translate_labels
 from course.clock import as_utc
 from course.extensions import Session
+from course.message_catalogs import translator
 
 log = logging.getLogger("frontline.certificates")
 
@@ -67,10 +67,19 @@ def context_for(
     )
 
 
+def _printed(context: CertificateContext, settings: CertificateSettings) -> bytes:
+    """The PDF of `context`, from the configured template."""
+    # Imported here, not at the top: WeasyPrint takes half a second to import, and every
+    # process would pay it (each worker, each CLI command) though most never print a PDF.
+    from course.certificates.render import render_pdf
+
+    return render_pdf(context, Path(settings.template_dir))
+
+
 def render_and_store(session: Session, certificate: Certificate, settings: CertificateSettings, now: datetime) -> bool:
     """Render the PDF and store it with its SHA-256; on failure log an error id, keep the row."""
     try:
-        pdf = render_pdf(context_for(certificate, settings), Path(settings.template_dir))
+        pdf = _printed(context_for(certificate, settings), settings)
         pdf_alt = _render_other_language(certificate, settings)
     except CertificateRenderError as exc:
         certificate.render_error_id = secrets.token_hex(4)
@@ -96,7 +105,7 @@ def render_and_store(session: Session, certificate: Certificate, settings: Certi
 
 def _render_other_language(certificate: Certificate, settings: CertificateSettings) -> bytes:
     other = next(language for language in LANGUAGES if language != certificate.lang)
-    return render_pdf(context_for(certificate, settings, lang=other), Path(settings.template_dir))
+    return _printed(context_for(certificate, settings, lang=other), settings)
 
 
 def stored_pdf(
@@ -149,4 +158,4 @@ def sample_pdf(settings: CertificateSettings, name: str, lang: str, today: date)
         expires_at=(datetime.combine(today, datetime.min.time()) + settings.validity if settings.validity else None),
         **course_titles(lang, settings),
     )
-    return render_pdf(context_for(certificate, settings, is_sample=True), Path(settings.template_dir))
+    return _printed(context_for(certificate, settings, is_sample=True), settings)

@@ -21,14 +21,13 @@ figures; certificates/README.md records what helped (mainly: no flexbox in the t
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import mimetypes
 import os
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -38,7 +37,6 @@ import jinja2
 import segno
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from babel.support import Translations
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from weasyprint import CSS, HTML
@@ -46,6 +44,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from course.certificates.codes import format_code
+from course.certificates.errors import CertificateRenderError
 from course.certificates.types import CertificateContext, display_name
 
 logger = logging.getLogger(__name__)
@@ -57,10 +56,6 @@ STYLESHEET_NAME = "certificate.css"
 # What the fetcher may serve from the template directory.
 ASSET_SUFFIXES = frozenset({".css", ".ttf", ".otf", ".woff", ".woff2", ".png", ".jpg", ".svg"})
 MAX_ASSET_BYTES = 4 * 1024 * 1024
-
-
-class CertificateRenderError(Exception):
-    """The certificate could not be rendered; the message is safe to log and show to admins."""
 
 
 class AssetRefused(ValueError):
@@ -262,16 +257,6 @@ def name_size(name: str) -> str:
 
 def _label_dict(labels) -> dict[str, str]:
     return {name: getattr(labels, name) for name in labels.__slots__}
-
-
-@functools.lru_cache(maxsize=8)
-def translator(lang: str, translations_dir: Path) -> Callable[[str], str]:
-    """A gettext for `lang` from the compiled catalogs (the same ones Flask-Babel uses).
-
-    Plain Babel, no Flask: the CLI, the benchmark and the issuing service share it. English
-    is the source language, so a missing catalog falls back to the message ids.
-    """
-    return Translations.load(str(translations_dir), [lang], domain="messages").gettext
 
 
 def render_html(context: CertificateContext, root: Path = DEFAULT_TEMPLATE_DIR) -> str:

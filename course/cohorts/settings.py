@@ -8,8 +8,8 @@ from datetime import timedelta
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.cohorts.csvfile import choice_aliases
 from course.cohorts.imports import ImportSettings
-from course.mail.compose import translations_dir, translator
 from course.mail.settings import mail_enabled
+from course.message_catalogs import translations_dir, translator
 
 
 def import_settings(config: Mapping) -> ImportSettings:

@@ -25,12 +25,13 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
-from course.certificates.render import BundledAssetFetcher, bundled_font_configuration
+    from course.certificates.render import BundledAssetFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,13 @@ def _printer(fonts_dir: Path, stylesheet: str) -> _Printer:
 
 
 def _load_printer(fonts_dir: Path, stylesheet: str, digest: str) -> _Printer:
+    # WeasyPrint is imported by the first print, not with the module: it takes half a second,
+    # which every process would pay (each worker, each CLI command), though most print nothing.
+    from weasyprint import CSS
+    from weasyprint.urls import FatalURLFetchingError
+
+    from course.certificates.render import BundledAssetFetcher, bundled_font_configuration
+
     fetcher = BundledAssetFetcher(fonts_dir)
     fonts = bundled_font_configuration()
     try:
@@ -175,6 +183,9 @@ def render_pdf(sheet: JobAidSheet, stylesheet: str, fonts_dir: Path, base_url: s
 
 
 def _layout(sheet: JobAidSheet, printer: _Printer, base_url: str) -> PrintedJobAid:
+    from weasyprint import HTML  # loaded by _load_printer already (see there)
+    from weasyprint.urls import FatalURLFetchingError
+
     try:
         with printer.lock:
             printer.fetcher.refused.clear()

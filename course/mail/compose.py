@@ -7,10 +7,6 @@ ids marked with `N_`, translated through the same catalogs the site uses.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import lru_cache
-from pathlib import Path
-
-from babel.support import Translations
 
 from course.problems import N_
 
@@ -37,16 +33,6 @@ BODIES = {
 }
 
 
-@lru_cache(maxsize=8)
-def translator(lang: str, translations_dir: str) -> Callable[[str], str]:
-    """A gettext for `lang` from the compiled catalogs; English falls back to the message ids."""
-    return Translations.load(translations_dir, [lang], domain="messages").gettext
-
-
 def compose(kind: str, params: Mapping[str, object], translate: Callable[[str], str]) -> tuple[str, str]:
     """(subject, body) of a message of `kind`, filled with `params`."""
     return translate(SUBJECTS[kind]), translate(BODIES[kind]).format(**params)
-
-
-def translations_dir() -> str:
-    return str(Path(__file__).resolve().parent.parent / "translations")

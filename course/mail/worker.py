@@ -19,9 +19,10 @@ from course.accounts.models import User
 from course.accounts.services import AccountError, issue_reset
 from course.extensions import Session
 from course.mail import outbox
-from course.mail.compose import compose, translations_dir, translator
+from course.mail.compose import compose
 from course.mail.models import KIND_INVITATION, KIND_RESET, OutboxMessage
 from course.mail.smtp import NotSent, SmtpSettings, Unconfirmed, build, send
+from course.message_catalogs import translations_dir, translator
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ import pytest
 
 from course.accounts.choices import ORG_TYPES, REGIONS
 from course.cohorts.csvfile import choice_aliases, parse
-from course.mail.compose import translations_dir, translator
+from course.message_catalogs import translations_dir, translator
 
 DATA = Path(__file__).parents[1] / "data" / "imports"
 LIMIT = 2 * 1024 * 1024

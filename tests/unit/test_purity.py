@@ -8,6 +8,7 @@ updating it fails here (it cannot be imported), rather than silently dropping ou
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,7 @@ CORE = [
     "course.certificates.eligibility",
     "course.certificates.render",
     "course.certificates.settings",
+    "course.message_catalogs",
 ]
 # The web framework and its extensions, the database layer, and the app's own wiring and
 # persistence. (Jinja2 is allowed: the certificate sandbox in certificates/render is core.)
@@ -123,3 +125,13 @@ def test_a_missing_core_module_fails_the_check():
 
 def test_the_probe_sees_a_forbidden_import():
     assert "flask" in forbidden_after_importing("course.problems", "course.extensions")
+
+
+def test_an_app_that_prints_nothing_never_loads_weasyprint(tmp_path):
+    """WeasyPrint takes half a second to import: a worker or CLI command pays it only when it
+    prints a certificate or a job aid (course/certificates/pdfs.py, course/content/job_aids.py)."""
+    probe = "import sys, wsgi; print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))"
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
