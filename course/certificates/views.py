@@ -53,6 +53,7 @@ from course.clock import utcnow
 from course.content.access import current_catalog
 from course.extensions import db
 from course.i18n import current_language
+from course.message_catalogs import translations_dir
 from course.pagecache import PageCache
 from course.security import client_ip
 from course.unit_of_work import reads, writes, writes_late
@@ -62,7 +63,6 @@ log = logging.getLogger("frontline.certificates")
 SETTINGS_KEY = "frontline.certificates.settings"
 PAGES_KEY = "frontline.certificates.verify_pages"
 MAX_VERIFY_PAGES = 2048  # bounded: the key holds the address as typed
-TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
 VERIFY_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",  # CERT-3: the code in the URL is a bearer secret
     "Referrer-Policy": "no-referrer",
@@ -79,7 +79,7 @@ def _load_settings(state) -> None:
 
     config = {**{k: v for k, v in os.environ.items() if k in _names()}, **state.app.config}
     try:
-        state.app.extensions[SETTINGS_KEY] = settings_from(config, TRANSLATIONS)
+        state.app.extensions[SETTINGS_KEY] = settings_from(config, Path(translations_dir()))
     except CertificateSettingsError as problem:  # wsgi.py turns this into a clean exit
         raise ConfigError(str(problem)) from None
 

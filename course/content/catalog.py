@@ -67,6 +67,15 @@ def build_catalog(content_dir: Path, quizzes_dir: Path | None = None) -> Catalog
     return build_catalog_from_files(files, disk_names(content_dir, quizzes_dir))
 
 
+def _check_job_aids_match_modules(aid_groups: Mapping, module_groups: Mapping) -> None:
+    """A job aid belongs to the module with its id: one without a module is a problem."""
+    for aid_id, by_lang in aid_groups.items():
+        if aid_id not in module_groups:
+            for variant in by_lang.values():
+                message = N_("the job aid '{id}' does not match any module id")
+                variant.problems.append(Problem(variant.source.path, 1, message, {"id": aid_id}))
+
+
 def build_catalog_from_files(
     files: Mapping[str, bytes], shown: Callable[[str], str] | None = None, *, feedback_later: bool = False
 ) -> Catalog:
@@ -94,11 +103,7 @@ def build_catalog_from_files(
     for variant in module_variants + page_variants + aid_variants:
         _check_links(variant, known, linkable)
         variant.problems.extend(image_problems(variant.source.path, variant.source.text, images))
-    for aid_id, by_lang in aid_groups.items():
-        if aid_id not in module_groups:
-            for variant in by_lang.values():
-                message = N_("the job aid '{id}' does not match any module id")
-                variant.problems.append(Problem(variant.source.path, 1, message, {"id": aid_id}))
+    _check_job_aids_match_modules(aid_groups, module_groups)
     modules = [m for by_lang in module_groups.values() if (m := _build_module(by_lang, linkable, images))]
     pages = {pid: p for pid, by_lang in page_groups.items() if (p := _build_page(by_lang, linkable, images))}
     aids = {aid: p for aid, by_lang in aid_groups.items() if (p := _build_page(by_lang, linkable, images))}

@@ -83,6 +83,17 @@ def _funnel_breakdown(counts: FunnelCounts, steps, by: str, threshold: int, _: T
     )
 
 
+def _result_row(label: str, c: QuizVersionCounts, threshold: int) -> tuple:
+    """One quiz version's row of the results table; the times to pass only above the threshold."""
+    learners, passed = suppress(c.learners, threshold), suppress(c.passed, threshold)
+    small = isinstance(passed, int) and passed >= threshold
+    tries = median_of_counts(c.tries) if small else None
+    mean_tries = _weighted_mean(c.tries) if small else None
+    hours = median_of_counts(c.hours) if small else None
+    attempts = suppress(c.attempts, threshold)
+    return (label, attempts, learners, passed, percent(passed, learners), tries, mean_tries, hours)
+
+
 def quiz_tables(
     counts: Sequence[QuizVersionCounts],
     quizzes: Mapping,
@@ -93,25 +104,7 @@ def quiz_tables(
 ) -> list[Table]:
     """Pass rates, attempts and time to pass, and score distributions per quiz version."""
     labels = [version_label(c.quiz_id, c.content_hash, quizzes, dates, lang) for c in counts]
-    rows = []
-    for label, c in zip(labels, counts, strict=True):
-        learners, passed = suppress(c.learners, threshold), suppress(c.passed, threshold)
-        small = isinstance(passed, int) and passed >= threshold
-        tries = median_of_counts(c.tries) if small else None
-        mean_tries = _weighted_mean(c.tries) if small else None
-        hours = median_of_counts(c.hours) if small else None
-        rows.append(
-            (
-                label,
-                suppress(c.attempts, threshold),
-                learners,
-                passed,
-                percent(passed, learners),
-                tries,
-                mean_tries,
-                hours,
-            )
-        )
+    rows = [_result_row(label, c, threshold) for label, c in zip(labels, counts, strict=True)]
     columns = (
         Column(_("Quiz and version"), numeric=False),
         Column(_("Graded attempts")),
