@@ -141,6 +141,7 @@ def prepare(env: dict[str, str], count: int) -> list[str]:
                         "quiz_id": quiz.id,
                         "content_hash": quiz.content_hash,
                         "is_practice": False,
+                        "attempt_no": 1,
                         "status": "in_progress",
                         "version": 0,
                         "snapshot": snapshot_of(drawn, quiz.settings),

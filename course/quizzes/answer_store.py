@@ -15,22 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import bindparam, case, func
 from sqlalchemy.dialects import postgresql, sqlite
 
 from course.extensions import Session
 from course.quizzes.answers import GradedFacts, answer_rows
-from course.quizzes.models import FINISHED, QuizAnswer, QuizAttempt, QuizLearner
+from course.quizzes.models import QuizAnswer, QuizAttempt, QuizLearner
 
 _ANSWERS = QuizAnswer.__table__.insert()
-
-_GRADED_BEFORE = select(func.count()).where(
-    QuizAttempt.user_id == bindparam("user_id"),
-    QuizAttempt.quiz_id == bindparam("quiz_id"),
-    QuizAttempt.status == FINISHED,
-    QuizAttempt.is_practice.is_(False),
-    QuizAttempt.id < bindparam("attempt_id"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,25 +35,21 @@ class ReportRows:
 
 
 def report_rows(
-    session: Session,
     attempt: QuizAttempt,
     graded: tuple[float, float, datetime | None],
     results: Mapping[str, Any],
     answers: Mapping[str, Any],
 ) -> ReportRows:
     """The rows for the open `attempt` about to be graded (`graded`: score, percentage, and when
-    it was passed or None), built before the grading write.
-
-    Its number among the learner's graded attempts at the quiz (1: their first, over every
-    version) counts those finished before it. Ids are given at start and one attempt is open at
-    a time (uq_quiz_attempt_open), so every earlier attempt was finished, or never will be,
-    before this one started: the count cannot change while it is open. Read before the write,
-    it stays out of SQLite's write-lock window (`@writes_late`): a shorter window is fewer
-    collisions between workers, each costing SQLite's busy handler a sleep of 1 ms or more."""
+    it was passed or None), built before the grading write, from what the attempt holds: its
+    number among the learner's graded attempts was fixed when it started, so grading reads
+    nothing more (and, on SQLite, nothing inside the write-lock window of `@writes_late`)."""
     score, percent, passed_at = graded
-    params = {"user_id": attempt.user_id, "quiz_id": attempt.quiz_id, "attempt_id": attempt.id}
-    number = int(session.scalar(_GRADED_BEFORE, params) or 0) + 1
-    facts = GradedFacts(attempt.id, attempt.user_id, attempt.content_hash, number, attempt.lang, score, percent)
+    if attempt.attempt_no is None:
+        raise ValueError(f"attempt {attempt.id} is graded but has no number: only practice rounds go without")
+    facts = GradedFacts(
+        attempt.id, attempt.user_id, attempt.content_hash, attempt.attempt_no, attempt.lang, score, percent
+    )
     summary = {"user_id": attempt.user_id, "quiz_id": attempt.quiz_id, "content_hash": attempt.content_hash}
     summary |= {"started_at": attempt.started_at, "passed_at": passed_at, "tries": 1 if passed_at else None}
     return ReportRows(answer_rows(facts, results, answers), summary)

@@ -77,6 +77,10 @@ class QuizAttempt(Model):
     # figures of the same question (issue 13). NULL for attempts from before it was kept.
     lang: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS)
+    # Which of the learner's graded attempts at this quiz it is (1: their first, over every
+    # version), fixed at start: one is open at a time, so every earlier one is finished or
+    # never will be. The reports' rows carry it; NULL for practice rounds, which never count.
+    attempt_no: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=0)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -124,7 +124,8 @@ def start_attempt(
         raise RetakeNotAllowed(decision.reason, decision.next_allowed_at)
     drawn = draw_attempt(quiz, quizzes, secrets.randbits(32))
     store_content(session, quiz, quizzes, now)
-    return _insert(session, learner, quiz.id, quiz.content_hash, snapshot_of(drawn, quiz.settings), now)
+    snapshot = snapshot_of(drawn, quiz.settings)
+    return _insert(session, learner, quiz.id, quiz.content_hash, snapshot, now, attempt_no=len(history) + 1)
 
 
 def snapshot_of(drawn: tuple[DrawnQuestion, ...], settings: QuizSettings) -> dict[str, Any]:
@@ -142,6 +143,7 @@ def _insert(
     snapshot: dict[str, Any],
     now: datetime,
     practice_of: QuizAttempt | None = None,
+    attempt_no: int | None = None,
 ) -> QuizAttempt:
     attempt = QuizAttempt(
         public_id=new_public_id(),
@@ -151,6 +153,7 @@ def _insert(
         is_practice=practice_of is not None,
         lang=learner.locale,
         status=IN_PROGRESS,
+        attempt_no=attempt_no,
         version=0,
         snapshot=snapshot,
         answers={},
@@ -259,7 +262,7 @@ def submit_attempt(
     # Built before the write (and before `_update` expires the attempt): on SQLite everything
     # after it holds the write lock. Practice rounds never count, so they need no rows.
     graded = (score, percent, now if passed else None)
-    report = None if attempt.is_practice else report_rows(session, attempt, graded, results, answers)
+    report = None if attempt.is_practice else report_rows(attempt, graded, results, answers)
     _update(
         session,
         attempt,

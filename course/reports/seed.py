@@ -130,7 +130,6 @@ class Seeder:
         self.final = next((q for q in quizzes.values() if q.is_final), None)
         self.reads: list[dict] = []
         self.attempts: list[dict] = []
-        self.numbers: list[int] = []  # each pending attempt's number at its quiz (1: first)
         self.certificates: list[dict] = []
         self.totals = [0, 0, 0]
         self.regions = list(REGIONS)
@@ -247,6 +246,7 @@ class Seeder:
                     "quiz_id": quiz.id,
                     "content_hash": quiz.content_hash,
                     "is_practice": False,
+                    "attempt_no": number + 1,
                     "lang": locale,
                     "status": FINISHED,
                     "version": 1,
@@ -262,7 +262,6 @@ class Seeder:
                     "results": results,
                 }
             )
-            self.numbers.append(number + 1)
             if passed:
                 return True, clock
             if self.rng.random() < 0.15:
@@ -329,7 +328,8 @@ class Seeder:
         insert_attempts = table.insert().returning(table.c.id, sort_by_parameter_order=True)
         ids = self.session.execute(insert_attempts, self.attempts).scalars().all()
         rows = []
-        for attempt_id, row, number in zip(ids, self.attempts, self.numbers, strict=True):
+        for attempt_id, row in zip(ids, self.attempts, strict=True):
+            number = row["attempt_no"]
             facts = GradedFacts(
                 attempt_id, row["user_id"], row["content_hash"], number, row["lang"], row["score"], row["percent"]
             )
@@ -340,7 +340,6 @@ class Seeder:
         self.session.execute(QuizLearner.__table__.insert(), learner_rows(self.attempts))
         self.totals[1] += len(self.attempts)
         self.attempts.clear()
-        self.numbers.clear()
 
 
 def seed(

@@ -146,6 +146,7 @@ def _attempt(user_id: int, quiz, passed: bool, locale: str, at: datetime) -> dic
         "quiz_id": quiz.id,
         "content_hash": quiz.content_hash,
         "is_practice": False,
+        "attempt_no": 1,
         "lang": locale,
         "status": FINISHED,
         "version": 1,

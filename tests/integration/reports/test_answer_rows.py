@@ -74,8 +74,9 @@ def test_migration_fills_answer_rows_for_attempts_made_before_it(database_url, t
             failed, passed = _attempt(uid, quiz, False, "uk", BASE), _attempt(uid, quiz, True, None, BASE)
             passed |= {"public_id": "second", "started_at": BASE + timedelta(days=1)}
             practice = {**failed, "public_id": "practice", "is_practice": True}
+            open_one = {**failed, "public_id": "open", "status": "in_progress", "started_at": BASE + timedelta(days=2)}
             ids = [connection.execute(ATTEMPT.insert().returning(ATTEMPT.c.id), [a]).scalar() for a in (failed, passed)]
-            connection.execute(ATTEMPT.insert(), [practice])
+            connection.execute(ATTEMPT.insert(), [practice, open_one])
             read = {"user_id": uid, "module_id": "basics", "content_hash": "h", "read_at": BASE}
             connection.execute(READ.insert(), [{**read, "lesson_id": lesson} for lesson in "ab"])
         upgrade()
@@ -83,6 +84,9 @@ def test_migration_fills_answer_rows_for_attempts_made_before_it(database_url, t
             stored = [dict(r._mapping) for r in connection.execute(sa.text("SELECT * FROM quiz_answer"))]
             summary = connection.execute(sa.text("SELECT * FROM quiz_learner")).mappings().all()
             modules = connection.execute(sa.text("SELECT * FROM module_learner")).mappings().all()
+            numbers = dict(connection.execute(sa.text("SELECT public_id, attempt_no FROM quiz_attempt")).all())
+        # i11_attempt_number: each graded attempt's number, the open one's too; practice has none.
+        assert numbers == {f"p{uid}": 1, "second": 2, "open": 3, "practice": None}
         assert [dict(m) for m in modules] == [{"user_id": uid, "module_id": "basics", "lessons": "a b"}]
         # One learner, one version: two graded attempts, the second passed; practice never counts.
         assert [(s["user_id"], s["attempts"], s["tries_to_pass"]) for s in summary] == [(uid, 2, 2)]
