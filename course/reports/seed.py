@@ -229,14 +229,7 @@ class Seeder:
             if clock > self.now:
                 return False, clock
             items, snapshot, max_score = self._draw(quiz)
-            score, answers, results = 0.0, {}, {}
-            for item in items:
-                qid = item.question.id
-                points, stored, answer = self._grade(item, _respond(item, ability, number, self.rng))
-                score += points
-                results[qid] = stored
-                if answer is not None:
-                    answers[qid] = answer
+            score, answers, results = self._answer_all(items, ability, number)
             passed = score * 100 >= quiz.settings.pass_mark * max_score - 1e-9
             started = clock - timedelta(minutes=self.rng.uniform(4, 20))
             self.attempts.append(
@@ -267,6 +260,19 @@ class Seeder:
             if self.rng.random() < 0.15:
                 return False, clock
         return False, clock
+
+    def _answer_all(self, items, ability: float, number: int) -> tuple[float, dict, dict]:
+        """One attempt's answers to every drawn question: the score, the stored answers and
+        the stored result per question (a question left blank stores no answer)."""
+        score, answers, results = 0.0, {}, {}
+        for item in items:
+            qid = item.question.id
+            points, stored, answer = self._grade(item, _respond(item, ability, number, self.rng))
+            score += points
+            results[qid] = stored
+            if answer is not None:
+                answers[qid] = answer
+        return score, answers, results
 
     def _certificate(self, user_id: int, name: str, locale: str, issued: datetime) -> None:
         expires = issued + timedelta(days=365)
