@@ -184,12 +184,15 @@ def reset_database() -> None:
 def _emptying_statements(connection) -> list[str]:
     """Statements that empty every table, children first (foreign keys are enforced), and
     restart PostgreSQL's id sequences. DELETE, not TRUNCATE: on tables of a few rows
-    PostgreSQL's TRUNCATE costs about 25 ms a test (new files for every table), DELETE 5."""
+    PostgreSQL's TRUNCATE costs about 25 ms a test (new files for every table), DELETE 5.
+    `setval(..., 1, false)`, not ALTER SEQUENCE ... RESTART, which also writes a new file for
+    each sequence: 10 ms a test for sixteen of them, against well under one."""
     preparer = connection.dialect.identifier_preparer
     statements = [f"DELETE FROM {preparer.format_table(table)}" for table in reversed(db.metadata.sorted_tables)]
     if connection.dialect.name == "postgresql":
         sequences = connection.exec_driver_sql("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
-        statements += [f"ALTER SEQUENCE {preparer.quote(name)} RESTART" for (name,) in sequences]
+        restarts = [f"setval('{preparer.quote(name)}', 1, false)" for (name,) in sequences]
+        statements += [f"SELECT {', '.join(restarts)}"] if restarts else []
     return statements
 
 
@@ -235,11 +238,14 @@ def app_shape(app: Flask) -> tuple:
     """What a test could have added to an app that restoring would not take away: routes,
     hooks, handlers, template filters. A pooled app whose shape changed is thrown away."""
     hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    # Handlers, not the keys of Flask's defaultdicts: looking up the handler for an error
+    # raised in a blueprint adds that blueprint's empty entry, which changes nothing.
+    handlers = sum(len(by_class) for by_code in app.error_handler_spec.values() for by_class in by_code.values())
     return (
         len(list(app.url_map.iter_rules())),
         len(app.view_functions),
         tuple(sum(len(funcs) for funcs in registry.values()) for registry in hooks),
-        len(app.error_handler_spec),
+        handlers,
         len(app.jinja_env.filters),
         len(app.jinja_env.globals),
     )
