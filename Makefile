@@ -58,6 +58,10 @@ system-deps:
 	fi
 
 # The gate: lint, formatting, types, then every test (in parallel, with branch coverage).
+# Bytecode is cached even where the environment asks Python not to (PYTHONDONTWRITEBYTECODE):
+# otherwise each worker and each process the tests start (the CLI, gunicorn, `make run`)
+# compiles course/ again, and pytest rewrites every test module again on every run.
+test: export PYTHONDONTWRITEBYTECODE =
 test: system-deps install-test
 	$(BIN)/ruff check course tests bench
 	$(BIN)/ruff format --check course tests bench
