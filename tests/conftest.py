@@ -123,14 +123,13 @@ def weasyprint_untraced() -> Iterator[None]:
     Coverage measures course/ only, yet on Python 3.11 tracing slows every frame it sees:
     each certificate or job-aid PDF took twice as long under `--cov` (45 -> 86 ms), and the
     suite prints several hundred. Only WeasyPrint's own frames go untraced; the code of
-    course/ around the call is measured as before (the report is the same to the line).
+    course/ around the call is measured as before (the report came out the same).
     """
     import weasyprint
 
-    original = weasyprint.HTML.write_pdf
-    weasyprint.HTML.write_pdf = _untraced(original)  # type: ignore[method-assign]
-    yield
-    weasyprint.HTML.write_pdf = original  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weasyprint.HTML, "write_pdf", _untraced(weasyprint.HTML.write_pdf))
+        yield
 
 
 class SharedBytecode(BytecodeCache):
