@@ -148,5 +148,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(content_cli.cli)  # with seed, import and export from course.authoring.cli
     for command in (accounts_cli.cli, backup.backup_command, quizzes_cli.cli, certificates_cli.cli):
         app.cli.add_command(command)
-    for command in (cohorts_cli.cli, mail_cli.cli, reports_cli.cli):
+    for command in (cohorts_cli.cli, mail_cli.cli, reports_cli.cli, reports_cli.reports):
         app.cli.add_command(command)

@@ -4,9 +4,9 @@ Core module: standard library only. `answer_rows` turns what grading stores on t
 (results `{question id: ["n/d", is_correct]}` in the order asked, answers `{question id:
 {"chosen": [...], ...}}`) into one plain row per question asked; `learner_rows` sums up a
 learner's graded attempts at a quiz version (`quiz_learner`). The development seed and the
-tests' fixtures build rows here, as submitting does (course/quizzes/answer_store.py), so they
-cannot disagree; the migration that fills rows for older attempts (i13_answer_rows) repeats
-the same few lines, frozen, as migrations must.
+tests' fixtures build rows here, as the batches after grading do
+(course/quizzes/answer_store.py), so they cannot disagree; the migration that fills rows for
+older attempts (i13_answer_rows) repeats the same few lines, frozen, as migrations must.
 """
 
 from __future__ import annotations

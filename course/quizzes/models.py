@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from course.extensions import Model
@@ -50,6 +50,14 @@ class QuizAttempt(Model):
             "score",
             "finished_at",
             "lang",
+        ),
+        # The graded attempts whose report rows are not written yet: a handful at a time, so
+        # the index holds only them and finding the oldest never reads the table.
+        Index(
+            "ix_quiz_attempt_report_rows_pending",
+            "id",
+            sqlite_where=text("report_rows_pending"),
+            postgresql_where=text("report_rows_pending"),
         ),
         # The item analysis ranks each learner's attempts at one quiz in this order.
         Index(
@@ -91,6 +99,10 @@ class QuizAttempt(Model):
     max_score: Mapped[int | None]
     percent: Mapped[float | None] = mapped_column(Double)
     is_passed: Mapped[bool | None]
+    # Graded, and its rows for the reports (`quiz_answer`, `quiz_learner`) not written yet:
+    # set by the grading UPDATE, cleared by the batch that writes them
+    # (course/quizzes/answer_store.py). Never set on practice rounds, which never count.
+    report_rows_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Per question: [score as "n/d", is_correct]; graded once, never recomputed.
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     practice_of_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="SET NULL"))
@@ -117,8 +129,8 @@ class QuizContent(Model):
 class QuizAnswer(Model):
     """One question of one graded attempt, as narrow columns: what the reports read (issue 13).
 
-    Written by `submit_attempt` in the same unit of work that grades the attempt (so a result
-    is in the item analysis the moment it is committed) and never changed, like the attempt's
+    Written from the graded attempt in a later batch (course/quizzes/answer_store.py; the
+    report pages write waiting rows before they read) and never changed, like the attempt's
     results. The attempt's JSON stays the record; these rows repeat what the item analysis
     needs, so it counts with GROUP BY instead of parsing ten thousand documents. Practice
     rounds get no rows (they never count). `chosen` is NULL for kinds without options
@@ -161,13 +173,13 @@ class QuizAnswer(Model):
 
 
 class QuizLearner(Model):
-    """One learner's graded attempts at one quiz version, summed up at grading (issue 13).
+    """One learner's graded attempts at one quiz version, summed up (issue 13).
 
-    Updated by `submit_attempt` in the unit of work that grades the attempt (one upsert), so
-    the quiz results and the funnel count learners from one narrow row each instead of ranking
-    every attempt. Like `quiz_answer`, a copy of what the attempts say: no personal data of its
-    own, and the rows of an account that no longer exists are never counted (the reports join
-    the accounts).
+    Updated from graded attempts in batches, one upsert per learner and version in each
+    (course/quizzes/answer_store.py), so the quiz results and the funnel count learners from one
+    narrow row each instead of ranking every attempt. Like `quiz_answer`, a copy of what the
+    attempts say: no personal data of its own, and the rows of an account that no longer exists
+    are never counted (the reports join the accounts).
     """
 
     __tablename__ = "quiz_learner"

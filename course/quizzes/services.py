@@ -21,7 +21,6 @@ from course.accounts.models import User
 from course.caches import LRU
 from course.clock import as_utc
 from course.extensions import Session
-from course.quizzes.answer_store import report_rows, store_report_rows
 from course.quizzes.drawing import DrawnQuestion, draw_attempt, practice_questions, question_pool
 from course.quizzes.errors import (
     AttemptAlreadySubmitted,
@@ -258,25 +257,21 @@ def submit_attempt(
     questions = [d.question for d in attempt_questions(session, attempt)]
     result = grade_attempt(questions, responses_from_json(answers), attempt_settings(attempt).pass_mark)
     results = {r.question_id: [f"{r.score.numerator}/{r.score.denominator}", r.is_correct] for r in result.questions}
-    score, percent, passed = float(result.score), result.percent, result.is_passed
-    # Built before the write (and before `_update` expires the attempt): on SQLite everything
-    # after it holds the write lock. Practice rounds never count, so they need no rows.
-    graded = (score, percent, now if passed else None)
-    report = None if attempt.is_practice else report_rows(attempt, graded, results, answers)
     _update(
         session,
         attempt,
         version,
         answers=answers,
         now=now,
-        score=score,
+        score=float(result.score),
         max_score=result.max_score,
-        percent=percent,
-        is_passed=passed,
+        percent=result.percent,
+        is_passed=result.is_passed,
         results=results,
+        # The reports' rows are written from the attempt afterwards, in batches
+        # (course/quizzes/answer_store.py); practice rounds never count, so they get none.
+        report_rows_pending=not attempt.is_practice,
     )
-    if report is not None:
-        store_report_rows(session, report)
     return result
 
 
@@ -311,6 +306,7 @@ _SUBMIT = (
         percent=bindparam("percent"),
         is_passed=bindparam("is_passed"),
         results=bindparam("results", type_=JSON),
+        report_rows_pending=bindparam("report_rows_pending"),
     )
 )
 

@@ -1,4 +1,5 @@
-"""`flask dev seed --learners N`: development data for the reports; refused in production."""
+"""`flask reports refresh` (for cron or a systemd timer: the report rows of newly graded
+attempts) and `flask dev seed --learners N` (development data, refused in production)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,29 @@ import time
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 
 from course.clock import utcnow
 from course.content.access import current_catalog
 from course.extensions import db
+from course.quizzes.answer_store import BATCH, write_pending_report_rows
 from course.reports.seed import seed
+
+reports = AppGroup("reports", help="Keep the reports current.")
+
+
+@reports.command("refresh")
+def refresh_command() -> None:
+    """Write the report rows of every graded attempt still waiting (run it every minute).
+
+    One commit per batch, not one for the run: on SQLite each batch holds the write lock, and
+    submits wait only for one batch at a time. A batch is all written or not at all, and
+    several hosts may run this at once (course/quizzes/answer_store.py)."""
+    total = 0
+    while written := write_pending_report_rows(db.session, BATCH):
+        db.session.commit()
+        total += written
+    click.echo(f"graded attempts counted in the reports: {total}")
 
 
 @click.group("dev", help="Development tools (never in production).")

@@ -307,6 +307,17 @@ def case_export_zip(w: World):
     return lambda: w.admin_client.get("/admin/certificates/export.zip")
 
 
+def case_report(path: str) -> Callable[[World], Callable]:
+    """A report that counts graded attempts, opened while one attempt's rows are pending: it
+    writes them (and commits) before it reads."""
+
+    def case(w: World):
+        _attempt(w, submitted=True)
+        return lambda: w.admin_client.get(f"/admin/reports/{path}")
+
+    return case
+
+
 def case_reminders(w: World):
     return _post(w.learner_client, "/account/reminders", "/account")
 
@@ -539,6 +550,8 @@ CASES: dict[str, Callable[[World], Callable]] = {
     "certificates.admin_reissue": case_admin_reissue,
     "certificates.admin_export_csv": case_export_csv,
     "certificates.admin_export_zip": case_export_zip,
+    **{f"reports.{name}": case_report(name) for name in ("funnel", "quizzes", "items")},
+    **{f"reports.{name}_csv": case_report(f"{name}.csv") for name in ("funnel", "quizzes", "items")},
 }
 
 
