@@ -5,6 +5,9 @@ answers are already saved, as they would be), so every 303 is one graded attempt
 gunicorn from 127.0.0.1 with a Lua script; the bare Flask page is measured in the same run.
 Afterwards the database is read back: `lost` counts submits answered 303 whose attempt is not
 graded, `duplicated` counts attempts graded more than once, `errors` any other response.
+Grading leaves the reports' rows for later (course/quizzes/answer_store.py), so the run then
+writes them with `flask reports refresh`, timed (`..._rows_per_s`: graded attempts counted a
+second), and `rows_missing` counts graded attempts that still have no rows.
 """
 
 from __future__ import annotations
@@ -227,7 +230,7 @@ def measure(env: dict[str, str]) -> dict[str, float]:
         for index in range(THREADS):
             ids = Path(f"{out}.ids{index}")
             text += ids.read_text(encoding="utf-8") if ids.exists() else ""
-        return _read_back(env, text, output, elapsed)
+        return _read_back(env, text, output, elapsed) | _write_report_rows(env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -256,6 +259,33 @@ def _read_back(env: dict[str, str], out: str, output: str, elapsed: float) -> di
         "duplicated": duplicated,
         "exhausted": int(len(finished) >= ATTEMPTS),
     }
+
+
+def _write_report_rows(env: dict[str, str]) -> dict:
+    """What grading left for later, written as cron would: `flask reports refresh`, timed."""
+    os.environ.update(env)
+    from sqlalchemy import text
+
+    from course import create_app
+    from course.extensions import db
+
+    app = create_app()
+    started = time.perf_counter()
+    result = app.test_cli_runner().invoke(args=["reports", "refresh"])
+    seconds = time.perf_counter() - started
+    if result.exit_code != 0:
+        raise RuntimeError(f"reports refresh failed: {result.output}")
+    counted = int(result.output.rsplit(":", 1)[1])
+    with app.app_context():
+        missing = db.session.scalar(
+            text(
+                "SELECT count(*) FROM quiz_attempt a WHERE a.status = 'finished' AND NOT a.is_practice"
+                " AND NOT EXISTS (SELECT 1 FROM quiz_answer r WHERE r.attempt_id = a.id)"
+            )
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return {"rows_per_s": counted / seconds, "rows_missing": missing}
 
 
 def _postgres_url() -> tuple[object, str]:
@@ -292,6 +322,9 @@ def run() -> dict[str, float]:
         "quiz_submit_lost": sqlite["lost"] + postgres["lost"],
         "quiz_submit_duplicated": sqlite["duplicated"] + postgres["duplicated"],
         "quiz_submit_attempts_exhausted": sqlite["exhausted"] + postgres["exhausted"],
+        "quiz_submit_sqlite_rows_per_s": sqlite["rows_per_s"],
+        "quiz_submit_postgres_rows_per_s": postgres["rows_per_s"],
+        "quiz_submit_rows_missing": sqlite["rows_missing"] + postgres["rows_missing"],
     }
     for name, value in results.items():
         figure(name, value)
