@@ -89,6 +89,8 @@ def database_url(request: pytest.FixtureRequest) -> str:
 # tests log someone in, and hashing was most of the suite's time. Tests of the production
 # parameters and of equal timing (AUTH-1, AUTH-4) are marked `real_argon2` and keep them.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+# Hashed once per worker, not once per test (2,000 argon2 runs for one constant).
+FAST_DUMMY_HASH = FAST_HASHER.hash("frontline-dummy-password-for-timing")
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +100,7 @@ def fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
     from course.accounts import passwords, services
 
     monkeypatch.setattr(passwords, "hasher", FAST_HASHER)
-    monkeypatch.setattr(services, "DUMMY_HASH", FAST_HASHER.hash("frontline-dummy-password-for-timing"))
+    monkeypatch.setattr(services, "DUMMY_HASH", FAST_DUMMY_HASH)
 
 
 def _untraced(method: Callable) -> Callable:
