@@ -4,8 +4,10 @@ and absolute links come from BASE_URL (CSRF-4)."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from course.extensions import db
+from course.quizzes.models import QuizAttempt
 from course.security import external_url
 from tests.conftest import csrf_token, make_test_app
 from tests.security.helpers import logged_in, snapshot, url_of
@@ -77,6 +79,37 @@ def test_state_never_changes_on_get_CSRF_1(app, actors):
     for counter_or_audit in ("verify_throttle", "certificate_audit"):  # rate counters and audit records
         after.pop(counter_or_audit, None), before.pop(counter_or_audit, None)
     assert after == before
+
+
+def _attempts_but_their_report_mark(app) -> list[tuple]:
+    table = QuizAttempt.__table__
+    with app.app_context():
+        columns = [column for column in table.c if column.name != "report_rows_pending"]
+        rows = db.session.execute(select(*columns).order_by(table.c.id)).all()
+        db.session.rollback()
+    return [tuple(row) for row in rows]
+
+
+def test_a_report_on_get_writes_only_the_rows_grading_left_for_it_CSRF_1(app, actors):
+    """The one GET besides the counters and audit rows above that writes: the funnel, quiz
+    results and item analysis write the report rows of graded attempts before they count them
+    (rows derived from the attempts, the same `flask reports refresh` writes). No attempt, no
+    account, nothing a user did changes; a second look writes nothing."""
+    from tests.integration.quizzes.helpers import answers, post
+
+    learner_client, admin_client, values = actors
+    public_id = values["public_id"]
+    assert post(learner_client, public_id, answers(app, public_id), action="submit", app=app).status_code == 303
+    before, attempts = snapshot(app), _attempts_but_their_report_mark(app)
+    assert admin_client.get("/admin/reports/quizzes").status_code == 200
+    after = snapshot(app)
+    changed = {table for table in before if before[table] != after[table]}
+    assert changed == {"quiz_answer", "quiz_learner", "quiz_attempt"}
+    assert not before["quiz_answer"] and after["quiz_answer"] and not before["quiz_learner"]
+    assert _attempts_but_their_report_mark(app) == attempts
+    for path in ("funnel", "funnel.csv", "quizzes", "quizzes.csv", "items", "items.csv"):
+        assert admin_client.get(f"/admin/reports/{path}").status_code == 200
+    assert snapshot(app) == after
 
 
 def test_untrusted_host_is_refused_CSRF_4(database_url, tmp_path, clock):
