@@ -61,9 +61,10 @@ system-deps:
 # Bytecode is cached even where the environment asks Python not to (PYTHONDONTWRITEBYTECODE):
 # otherwise each worker and each process the tests start (the CLI, gunicorn, `make run`)
 # compiles course/ again, and pytest rewrites every test module again on every run.
-# mypy runs next to pytest, not before it: a cold mypy needs 7 s of one core, and the tests
-# leave about a quarter of the two cores idle (waiting on browsers, servers, PostgreSQL).
-# Either failing fails `make test`; -Oline keeps their lines whole.
+# mypy runs next to pytest, not before it: a cold mypy needs 7 s of one core, which then
+# overlaps pytest's start-up and the moments its tests wait on browsers, servers and
+# PostgreSQL instead of adding to the wall time. Either failing fails `make test`; -Oline
+# keeps their lines whole.
 test: export PYTHONDONTWRITEBYTECODE =
 test: system-deps install-test
 	$(BIN)/ruff check course tests bench

@@ -70,8 +70,15 @@ def write_pending_report_rows(session: Session, limit: int = BATCH) -> int:
 def _answer_rows(attempt: Row) -> list[dict]:
     if attempt.attempt_no is None:
         raise ValueError(f"attempt {attempt.id} is graded but has no number: only practice rounds go without")
-    a = attempt
-    facts = GradedFacts(a.id, a.user_id, a.content_hash, a.attempt_no, a.lang, a.score, a.percent)
+    facts = GradedFacts(
+        attempt.id,
+        attempt.user_id,
+        attempt.content_hash,
+        attempt.attempt_no,
+        attempt.lang,
+        attempt.score,
+        attempt.percent,
+    )
     return answer_rows(facts, attempt.results or {}, attempt.answers)
 
 

@@ -1,9 +1,9 @@
 """Which attempts an item analysis reads, under the attempt policy, counted by the database.
 
 Use-case layer: session and validated parameters in, an `ItemAnalysis` out. It reads the
-narrow answer rows written from graded attempts (`quiz_answer`, course/quizzes/answer_store.py), never
-the attempts' JSON: the first attempt is a stored number, the highest or last is ranked on the
-attempts' narrow index; the rows are counted with GROUP BY on their covering index, so Python
+narrow answer rows written from graded attempts (`quiz_answer`, course/quizzes/answer_store.py),
+never the attempts' JSON: the first attempt is a stored number, the highest or last is ranked on
+the attempts' narrow index; the rows are counted with GROUP BY on their covering index, so Python
 receives a few thousand grouped rows whatever the number of attempts and memory stays flat.
 """
 
@@ -75,11 +75,11 @@ def _one_per_learner(query: ItemQuery):
 def analyse(session: Session, query: ItemQuery) -> tuple[ItemAnalysis, dict[str, Question]]:
     """Run the item analysis of one quiz version for the filters and policy.
 
-    Two GROUP BY queries over the narrow answer rows (`quiz_answer`), so
-    the database does the counting and Python receives a few thousand rows whatever the number
-    of attempts: one over the analysed attempts (total, percentage: each attempt's first
-    question stands for it), one over their answers (question, mark, total, percentage,
-    language, options chosen), read in chunks so memory stays flat."""
+    Two GROUP BY queries over the narrow answer rows (`quiz_answer`), so the database does the
+    counting and Python receives a few thousand rows whatever the number of attempts: one over
+    the analysed attempts (total, percentage: each attempt's first question stands for it), one
+    over their answers (question, mark, total, percentage, language, options chosen), read in
+    chunks so memory stays flat."""
     questions = content_questions(session, query.content_hash)
     p, lang, where = _analysed(query)
     wanted = query.filters.lang

@@ -125,8 +125,8 @@ def quiz_counts(session: Session, actor: Actor, filters: Filters) -> list[QuizVe
     """Per quiz and content version: attempts, learners, passes, tries and time to pass, scores.
 
     Two queries: attempts per score band (their sum is the attempts), and learners per
-    (attempts needed, hours to pass) from their summaries (`quiz_learner`, kept from graded attempts),
-    the learners who never passed with neither."""
+    (attempts needed, hours to pass) from their summaries (`quiz_learner`, kept from graded
+    attempts), the learners who never passed with neither."""
     p = population(actor, filters)
     # No breakdown here: IN lets both engines drive from the covering index (user_id first).
     counted = QuizAttempt.user_id.in_(select(p.c.id))
