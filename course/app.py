@@ -18,13 +18,14 @@ from course.content.access import EXTENSION_KEY
 from course.content.catalog import build_catalog_from_files
 from course.content.files import disk_names, read_course_files
 from course.extensions import babel, csrf, db, login_manager, migrate
+from course.syncapp import SyncFlask, refuse_async_callables
 
 log = logging.getLogger("frontline.app")
 
 
 def create_app(config: type | Mapping | None = None) -> Flask:
     """Build the app. `config` is a config class, or a mapping of overrides (tests)."""
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
+    app = SyncFlask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     app.config.from_object(CONFIGS.get(os.environ.get("FRONTLINE_ENV", ""), DevelopmentConfig))
     if isinstance(config, type):
         app.config.from_object(config)
@@ -47,6 +48,7 @@ def create_app(config: type | Mapping | None = None) -> Flask:
     if app.config["PROXY_HOPS"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=1)  # type: ignore[method-assign]
     load_catalog(app)
+    refuse_async_callables(app)  # SyncFlask skips Flask's per-request check; this is the check
     return app
 
 
