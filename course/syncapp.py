@@ -2,8 +2,9 @@
 
 Flask asks `inspect.iscoroutinefunction` of every view, hook and handler on every request
 (`Flask.ensure_sync`, about a dozen calls), so that an `async def` one can be run through
-asgiref. This app has none and serves through gunicorn's sync workers. The paired benchmark
-of issue 11 measured the question at about 4 % of the lesson page. Flask documents
+asgiref. This app has none, does not install asgiref (so Flask would fail an async view at
+its first request anyway) and serves through gunicorn's sync workers. Sixteen paired rounds
+of `bench lesson_page` (issue 11) put the question at about 3 % of the lesson page. Flask documents
 `ensure_sync` as the method to override; the override returns the function unchanged, and
 `refuse_async_callables` makes that safe by refusing, when the app is built, any coroutine
 function in the registries Flask would have asked about. What is registered after start (an
