@@ -4,17 +4,18 @@ Flask asks `inspect.iscoroutinefunction` of every view, hook and handler on ever
 (`Flask.ensure_sync`, about a dozen calls), so that an `async def` one can be run through
 asgiref. This app has none, does not install asgiref (so Flask would fail an async view at
 its first request anyway) and serves through gunicorn's sync workers. Sixteen paired rounds
-of `bench lesson_page` (issue 11) put the question at about 3 % of the lesson page. Flask documents
-`ensure_sync` as the method to override; the override returns the function unchanged, and
-`refuse_async_callables` makes that safe by refusing, when the app is built, any coroutine
-function in the registries Flask would have asked about. What is registered after start (an
-`after_this_request` callback, a receiver connected later) is not seen; this app has neither.
+of `bench lesson_page` (issue 11) put the question at about 3 % of the lesson page. Flask
+documents `ensure_sync` as the method to override; the override returns the function
+unchanged, and `refuse_async_callables` makes that safe by refusing, when the app is built,
+any coroutine function in the registries Flask would have asked about. What is registered
+after start (an `after_this_request` callback, a receiver connected later) is not seen; this
+app has neither.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
+from inspect import iscoroutinefunction
 from typing import Any
 
 from flask import Flask, signals
@@ -61,7 +62,8 @@ _PER_BLUEPRINT = (
 
 def refuse_async_callables(app: Flask) -> None:
     """Raise AsyncCallableError naming every coroutine function Flask would run for `app`."""
-    found = sorted({_describe(name, func) for name, func in registered_callables(app) if _is_async(func)})
+    # The question Flask's own ensure_sync asks, once per callable instead of once per call.
+    found = sorted({_describe(name, func) for name, func in registered_callables(app) if iscoroutinefunction(func)})
     if found:
         raise AsyncCallableError(
             "This app runs synchronous code only (course/syncapp.py), but these are async def: "
@@ -101,10 +103,6 @@ def _class_view_methods(endpoint: str, view: Callable[..., Any]) -> Iterator[Nam
 def _per_blueprint(kind: str, registry: dict[Any, list[Callable[..., Any]]]) -> Iterator[Named]:
     for scope, funcs in registry.items():
         yield from ((f"{kind} {scope or 'app'}", func) for func in funcs)
-
-
-def _is_async(func: Callable[..., Any]) -> bool:
-    return inspect.iscoroutinefunction(func)  # the question Flask's own ensure_sync asks
 
 
 def _describe(name: str, func: Callable[..., Any]) -> str:
